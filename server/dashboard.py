@@ -1,0 +1,5 @@
+"""Routes of the dashboard blueprint."""
+
+from flask import Blueprint
+
+bp = Blueprint("dashboard", __name__)

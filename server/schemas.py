@@ -1,0 +1,134 @@
+"""Marshmallow schemas: what owners may set, checked the same way in CLI, API and dashboard."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    pre_load,
+    validate,
+    validates,
+    validates_schema,
+)
+
+from .scoring import METRICS, SCALES
+
+TAG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+TAG_MESSAGE = "Use 1-64 lowercase letters, digits, '-' or '_'."
+
+
+def normalise_origin(value: str) -> str:
+    """'https://Shop.nl/path' -> 'https://shop.nl'; raises ValidationError when not an origin."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationError(f"{value!r} is not an origin like https://www.example.nl")
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname.lower()}{port}"
+
+
+class OwnerSchema(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, load_only=True,
+                             validate=validate.Length(min=10, max=200,
+                                                      error="Use 10 to 200 characters."))
+
+    @pre_load
+    def tidy(self, data, **kwargs):
+        if isinstance(data, dict) and isinstance(data.get("email"), str):
+            data = {**data, "email": data["email"].strip().lower()}
+        return data
+
+
+class SiteSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    origins = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    contact_email = fields.Email(load_default=None, allow_none=True)
+
+    @validates("origins")
+    def check_origins(self, value, **kwargs):
+        for origin in value:
+            normalise_origin(origin)
+
+    @post_load
+    def tidy(self, data, **kwargs):
+        data["origins"] = list(dict.fromkeys(normalise_origin(o) for o in data["origins"]))
+        return data
+
+
+class SurveySchema(Schema):
+    """Survey settings; partial loads update an existing survey."""
+
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    metric = fields.String(required=True, validate=validate.OneOf(METRICS))
+    default_language = fields.String(load_default="nl", validate=validate.OneOf(("nl", "en")),
+                                     data_key="lang")
+    question_nl = fields.String(allow_none=True, validate=validate.Length(max=300))
+    question_en = fields.String(allow_none=True, validate=validate.Length(max=300))
+    touchpoints = fields.List(fields.String(validate=validate.Regexp(TAG, error=TAG_MESSAGE)),
+                              load_default=list, validate=validate.Length(max=20))
+    consent_mode = fields.String(load_default="anonymous",
+                                 validate=validate.OneOf(("anonymous", "optional")))
+    retention_days = fields.Integer(load_default=365, validate=validate.Range(min=1, max=3650))
+    recontact_days = fields.Integer(load_default=90, validate=validate.Range(min=0, max=3650))
+    sample_percent = fields.Integer(load_default=100, validate=validate.Range(min=1, max=100))
+    active = fields.Boolean()
+
+    @post_load
+    def tidy(self, data, **kwargs):
+        if "touchpoints" in data:
+            data["touchpoints"] = list(dict.fromkeys(data["touchpoints"]))
+        for key in ("question_nl", "question_en"):
+            if key in data and data[key] is not None:
+                data[key] = data[key].strip() or None
+        return data
+
+
+class TargetSchema(Schema):
+    """A target value and due date, against a baseline period (nulmeting)."""
+
+    target = fields.Float(required=True, allow_nan=False)
+    due = fields.Date(required=True)
+    baseline_from = fields.Date(load_default=None, allow_none=True)
+    baseline_to = fields.Date(load_default=None, allow_none=True)
+    metric = fields.String(load_default=None, load_only=True)
+
+    @validates_schema
+    def check(self, data, **kwargs):
+        start, end = data.get("baseline_from"), data.get("baseline_to")
+        if (start is None) != (end is None):
+            raise ValidationError("Give both ends of the baseline period, or neither.",
+                                  "baseline_to" if end is None else "baseline_from")
+        if start and end and start > end:
+            raise ValidationError("The baseline must start before it ends.", "baseline_from")
+        if end and data["due"] <= end:
+            raise ValidationError("The due date must come after the baseline.", "due")
+        low, high = (-100, 100) if data.get("metric") == "nps" else (0, 100)
+        if data.get("metric") == "ces":
+            low, high = SCALES["ces"]
+        if not low <= data["target"] <= high:
+            raise ValidationError(f"The target must lie between {low} and {high}.", "target")
+
+
+def messages(error: ValidationError) -> dict[str, list[str]]:
+    """Flatten marshmallow's messages to {field: [message, ...]} for the error shape."""
+    flat: dict[str, list[str]] = {}
+
+    def walk(prefix: str, value) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), inner)
+        elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            flat.setdefault(prefix or "_schema", []).extend(value)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(prefix, inner)
+        else:
+            flat.setdefault(prefix or "_schema", []).append(str(value))
+
+    walk("", error.messages)
+    return flat

@@ -1,0 +1,5 @@
+"""Routes of the widget blueprint."""
+
+from flask import Blueprint
+
+bp = Blueprint("widget", __name__)

@@ -1,0 +1,41 @@
+"""Migrations: an empty database migrated gives exactly the schema the models declare."""
+
+from playhouse.schema_diff import diff_models
+
+from server import db as database
+from server.models import MODELS
+
+FORBIDDEN = ("ip", "ip_address", "remote_addr", "user_agent", "useragent", "referrer", "referer",
+             "host_page", "cookie")
+
+
+def test_migrated_schema_matches_models(app):
+    diff = diff_models(database.db.obj, MODELS)
+    assert not diff, diff
+    for model in MODELS:
+        table = model._meta.table_name
+        stored = {c.name: c for c in database.db.get_columns(table)}
+        declared = {f.column_name: f for f in model._meta.sorted_fields}
+        assert set(stored) == set(declared), table
+        for name, field in declared.items():
+            assert stored[name].null == field.null, (table, name)
+
+
+def test_declared_indexes_exist(app):
+    indexes = {tuple(i.columns) for i in database.db.get_indexes("response")}
+    assert ("survey_id", "created_at") in indexes
+    unique = {tuple(i.columns) for i in database.db.get_indexes("used_token") if i.unique}
+    assert ("token_id",) in unique
+
+
+def test_migrate_is_idempotent(app):
+    first = database.schema_version()
+    assert database.migrate() == []
+    assert database.schema_version() == first == "0001_initial"
+    assert database.pending_migrations() == []
+
+
+def test_nothing_identifies_a_visitor(app):
+    for model in MODELS:
+        for column in database.db.get_columns(model._meta.table_name):
+            assert column.name not in FORBIDDEN, (model, column.name)

@@ -1,0 +1,62 @@
+"""Configuration: defaults, validation with one clear line, the secret key kept once."""
+
+import pytest
+
+from server.config import DEFAULTS, ConfigError, load
+
+
+def test_defaults(tmp_path):
+    config = load({}, tmp_path)
+    assert config["DATABASE_URL"] == DEFAULTS["TEVREDEN_DATABASE_URL"]
+    assert config["BASE_URL"] == "http://127.0.0.1:8000"
+    assert config["RATELIMIT"] == "20/minute"
+    assert config["RATELIMIT_STORAGE"] == "memory://"
+
+
+def test_development_key_is_generated_once_and_kept(tmp_path):
+    first = load({}, tmp_path)["SECRET_KEYS"]
+    second = load({}, tmp_path)["SECRET_KEYS"]
+    assert first == second and len(first[0]) >= 32
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_production_requires_a_key(tmp_path):
+    with pytest.raises(ConfigError, match="TEVREDEN_SECRET_KEY is required"):
+        load({"TEVREDEN_ENV": "production"}, tmp_path)
+
+
+def test_several_keys_first_signs(tmp_path):
+    keys = load({"TEVREDEN_SECRET_KEY": "a" * 20 + ", " + "b" * 20}, tmp_path)["SECRET_KEYS"]
+    assert keys == ["a" * 20, "b" * 20]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("TEVREDEN_DATABASE_URL", "mysql://x", "TEVREDEN_DATABASE_URL"),
+        ("TEVREDEN_DATABASE_URL", "sqlite:/x.db", "TEVREDEN_DATABASE_URL"),
+        ("TEVREDEN_BASE_URL", "feedback.example.nl", "TEVREDEN_BASE_URL"),
+        ("TEVREDEN_RATELIMIT", "lots", "TEVREDEN_RATELIMIT"),
+        ("TEVREDEN_RATELIMIT_STORAGE", "memcached://x", "TEVREDEN_RATELIMIT_STORAGE"),
+        ("TEVREDEN_SECRET_KEY", "short", "TEVREDEN_SECRET_KEY"),
+        ("TEVREDEN_ENV", "staging", "TEVREDEN_ENV"),
+    ],
+)
+def test_bad_configuration_is_one_clear_line(tmp_path, name, value, message):
+    with pytest.raises(ConfigError, match=message) as info:
+        load({name: value}, tmp_path)
+    assert "\n" not in str(info.value)
+
+
+def test_ratelimit_off(tmp_path):
+    assert load({"TEVREDEN_RATELIMIT": "off"}, tmp_path)["RATELIMIT"] is None
+
+
+def test_every_setting_is_documented():
+    from pathlib import Path
+
+    from server.config import DOCUMENTED
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    for name in DOCUMENTED:
+        assert f"`{name}`" in readme, name
