@@ -13,6 +13,7 @@ from peewee import (
     TextField,
 )
 
+
 def up(migrator, db):
     # Frozen copies of the models as they were: later model changes get their own file.
     class Base(Model):

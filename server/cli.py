@@ -222,7 +222,7 @@ def revoke_token_cmd(app: Flask, token_id: int):
 def set_target_cmd(app: Flask, survey_id: str, target: float, due: str, baseline_from,
                    baseline_to):
     """Set a survey's target against a baseline period."""
-    from .models import Survey, utcnow
+    from .models import utcnow
 
     survey = find_survey(survey_id)
     data = load(TargetSchema(), {"target": target, "due": due, "baseline_from": baseline_from,

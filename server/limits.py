@@ -24,6 +24,25 @@ def response_limit() -> str:
     return current_app.config["RATELIMIT"] or "1000000/second"
 
 
+def receipt_limit() -> str:
+    """Receipt views and deletions per client address."""
+    return "60/minute"
+
+
+def login_limit() -> str:
+    """Dashboard login attempts per client address."""
+    return "10/minute"
+
+
+def survey_ceiling() -> str:
+    """All responses to one survey together, whatever their address: a flood stops here."""
+    return "600/minute"
+
+
+def survey_key() -> str:
+    return "survey:" + str((request.view_args or {}).get("survey", ""))
+
+
 def limits_enabled() -> bool:
     return current_app.config["RATELIMIT"] is not None
 
