@@ -172,6 +172,8 @@ class Response(BaseModel):
     comment = TextField(null=True)
     touchpoint = CharField(max_length=64, null=True)
     segment = CharField(max_length=64, null=True)
+    # From an e-mail invitation: the shop's order number, so it can follow up on its side.
+    reference = CharField(max_length=64, null=True)
     language = CharField(max_length=2, default="nl")
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(null=True)

@@ -62,6 +62,7 @@ def describe(response: Response) -> dict:
         "comment": response.comment,
         "touchpoint": response.touchpoint,
         "segment": response.segment,
+        "reference": response.reference,
         "language": response.language,
         "created_at": iso(response.created_at),
         "consent_at": iso(response.consent_at),
