@@ -39,6 +39,9 @@ def open_database(url: str, **connect_params) -> Database:
 
 
 def bind(database: Database) -> None:
+    """Point the proxy at a database, closing the connection of the one it replaces."""
+    if db.obj is not None and not db.obj.is_closed():
+        db.obj.close()
     db.initialize(database)
 
 
