@@ -36,6 +36,8 @@ def options(host: str, port: int, workers: int) -> dict:
         "graceful_timeout": 10,
         "keepalive": 5,
         "proc_name": "tevreden",
+        # One shared control socket path would collide between instances on one machine.
+        "control_socket_disable": True,
     }
 
 

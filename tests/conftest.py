@@ -21,6 +21,15 @@ def pytest_report_header(config):
     return f"database backends: {', '.join(BACKENDS)}"
 
 
+def pytest_configure(config):
+    # CI sets this so that PostgreSQL and Redis tests can never be skipped quietly.
+    if os.environ.get("TEVREDEN_TEST_REQUIRE_SERVICES"):
+        missing = [name for name in ("TEVREDEN_TEST_DATABASE_URL", "TEVREDEN_TEST_REDIS_URL")
+                   if not os.environ.get(name)]
+        if missing:
+            raise pytest.UsageError(f"TEVREDEN_TEST_REQUIRE_SERVICES is set but {missing} not")
+
+
 @pytest.fixture(scope="session")
 def pg_schema_url():
     """A fresh PostgreSQL schema for this test run, dropped at the end."""
