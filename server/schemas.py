@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
 from marshmallow import (
+    EXCLUDE,
     Schema,
     ValidationError,
     fields,
@@ -24,10 +27,14 @@ TAG_MESSAGE = "Use 1-64 lowercase letters, digits, '-' or '_'."
 
 def normalise_origin(value: str) -> str:
     """'https://Shop.nl/path' -> 'https://shop.nl'; raises ValidationError when not an origin."""
-    parts = urlsplit(value.strip())
+    problem = ValidationError(f"{value!r} is not an origin like https://www.example.nl")
+    try:
+        parts = urlsplit(value.strip())
+        port = f":{parts.port}" if parts.port else ""  # .port raises on "x:99999"
+    except ValueError:  # e.g. "http://[::1": an unclosed IPv6 address
+        raise problem from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError(f"{value!r} is not an origin like https://www.example.nl")
-    port = f":{parts.port}" if parts.port else ""
+        raise problem
     return f"{parts.scheme}://{parts.hostname.lower()}{port}"
 
 
@@ -88,13 +95,20 @@ class SurveySchema(Schema):
         return data
 
 
+# Far-off years (0001, 9999) overflow the time-zone arithmetic of every score query:
+# every date an owner gives (targets, filters) must lie within these.
+SUPPORTED_DAYS = (datetime.date(1970, 1, 1), datetime.date(2999, 12, 31))
+
+
 class TargetSchema(Schema):
     """A target value and due date, against a baseline period (nulmeting)."""
 
     target = fields.Float(required=True, allow_nan=False)
-    due = fields.Date(required=True)
-    baseline_from = fields.Date(load_default=None, allow_none=True)
-    baseline_to = fields.Date(load_default=None, allow_none=True)
+    due = fields.Date(required=True, validate=validate.Range(*SUPPORTED_DAYS))
+    baseline_from = fields.Date(load_default=None, allow_none=True,
+                                validate=validate.Range(*SUPPORTED_DAYS))
+    baseline_to = fields.Date(load_default=None, allow_none=True,
+                              validate=validate.Range(*SUPPORTED_DAYS))
     metric = fields.String(load_default=None, load_only=True)
 
     @validates_schema
@@ -132,3 +146,126 @@ def messages(error: ValidationError) -> dict[str, list[str]]:
 
     walk("", error.messages)
     return flat
+
+
+# --- Visitor: what a respondent sends with the widget ------------------------------------
+# Messages are translated when the schema is used (in a request, after g.lang is set), so a
+# visitor reads them in the widget's language.
+
+COMMENT_MAX = 2000
+# A score sent as text ("7") is accepted; "7.5", "1e3" and 5,000-digit numbers are not.
+# Not \s and \d: they admit characters (\x1f, other scripts' digits) that int() rejects.
+WHOLE_NUMBER = re.compile(r"^[ \t]*-?[0-9]{1,6}[ \t]*$")
+OPTIONAL_TEXT = ("comment", "contact", "touchpoint", "segment", "invite", "token")
+
+
+class VisitorDetailsSchema(Schema):
+    """Comment, consent and contact: what a visitor may add to an answer (the second step)."""
+
+    class Meta:
+        unknown = EXCLUDE  # forms also carry their buttons' names
+
+    comment = fields.String(load_default=None, allow_none=True)
+    consent = fields.Boolean(load_default=False)
+    contact = fields.String(load_default=None, allow_none=True)
+
+    def __init__(self, survey, **kwargs):
+        super().__init__(**kwargs)
+        self.survey = survey
+        for name, problems in self.field_messages().items():
+            if name in self.fields:
+                self.fields[name].error_messages = {**self.fields[name].error_messages,
+                                                    **problems}
+
+    def field_messages(self) -> dict[str, dict[str, str]]:
+        return {
+            "comment": {"invalid": _("The comment must be text.")},
+            "consent": {"invalid": _("Consent must be yes or no.")},
+            "contact": {"invalid": _("Enter an e-mail address like name@example.com.")},
+            "token": {"required": _("This form is incomplete. Reload the page to answer."),
+                      "invalid": _("This form is incomplete. Reload the page to answer.")},
+            "score": {"required": _("Choose a score."),
+                      "invalid": _("The score must be a whole number.")},
+            "touchpoint": {"invalid": _("The touchpoint must be text.")},
+            "segment": {"invalid": _("The segment must be text.")},
+            "invite": {"invalid": _("This invitation link is not valid.")},
+        }
+
+    @pre_load
+    def tidy(self, data, **kwargs):
+        if not isinstance(data, dict):
+            return data  # marshmallow answers "Invalid input type"
+        data = dict(data)
+        for key in OPTIONAL_TEXT:
+            if isinstance(data.get(key), str):
+                data[key] = data[key].strip()
+                if not data[key]:
+                    del data[key]
+        if data.get("consent") in ("", None):
+            data.pop("consent", None)
+        if isinstance(data.get("comment"), str):
+            # Browsers send line breaks as CRLF but count them as one character.
+            data["comment"] = data["comment"].replace("\r\n", "\n")
+        for key in ("contact", "segment"):
+            if isinstance(data.get(key), str):
+                data[key] = data[key].lower()
+        if isinstance(data.get("score"), str) and WHOLE_NUMBER.match(data["score"]):
+            data["score"] = int(data["score"])
+        return data
+
+    @validates("comment")
+    def check_comment(self, value, **kwargs):
+        if value is not None and len(value) > COMMENT_MAX:
+            raise ValidationError(_("Use at most %(max)s characters (now %(count)s).",
+                                    max=COMMENT_MAX, count=len(value)))
+
+    @validates_schema
+    def check_consent(self, data, **kwargs):
+        consent, contact = data.get("consent"), data.get("contact")
+        if self.survey.consent_mode != "optional":
+            if consent or contact:
+                message = _("This survey is anonymous: it does not ask for contact details.")
+                raise ValidationError(message, "contact" if contact else "consent")
+            return
+        if contact and not consent:
+            raise ValidationError(_("Tick the box to let us contact you, or leave the e-mail "
+                                    "address empty."), "contact")
+        if consent and not contact:
+            raise ValidationError(_("Enter the e-mail address we may contact you at."),
+                                  "contact")
+        if contact:
+            try:
+                validate.Email()(contact)
+                validate.Length(max=254)(contact)
+            except ValidationError:
+                raise ValidationError(_("Enter an e-mail address like name@example.com."),
+                                      "contact") from None
+
+
+class VisitorResponseSchema(VisitorDetailsSchema):
+    """A new answer: the form token, the score and where it was given, plus the details."""
+
+    token = fields.String(required=True)
+    score = fields.Integer(required=True, strict=True)
+    touchpoint = fields.String(load_default=None, allow_none=True)
+    segment = fields.String(load_default=None, allow_none=True)
+    invite = fields.String(load_default=None, allow_none=True)
+
+    @validates("score")
+    def check_score(self, value, **kwargs):
+        low, high = SCALES[self.survey.metric]
+        if not low <= value <= high:
+            raise ValidationError(_("Choose a score from %(low)s to %(high)s.",
+                                    low=low, high=high))
+
+    @validates("touchpoint")
+    def check_touchpoint(self, value, **kwargs):
+        if value is not None and value not in self.survey.touchpoints:
+            raise ValidationError(_("Unknown touchpoint. This survey knows: %(names)s.",
+                                    names=", ".join(self.survey.touchpoints) or "-"))
+
+    @validates("segment")
+    def check_segment(self, value, **kwargs):
+        if value is not None and not TAG.match(value):
+            raise ValidationError(_("Use a short tag: 1-64 lowercase letters, digits, '-' "
+                                    "or '_'."))

@@ -1,0 +1,38 @@
+(function(w,d){
+var s=d.currentScript,D=s.dataset,o=new URL(s.src).origin,W=o+"/w/"+D.survey,I=D.mode=="inline",f=0,q=w.Tevreden,L;
+try{L=w.localStorage}catch(e){}
+function open(p){
+var a={origin:location.origin,touchpoint:p.touchpoint||D.touchpoint,segment:p.segment||D.segment,lang:D.lang||d.documentElement.lang,mode:I?"inline":"popup"},u=[],k;
+for(k in a)a[k]&&u.push(k+"="+encodeURIComponent(a[k]));
+f=d.createElement("iframe");
+f.title="Feedback";
+f.src=W+"?"+u.join("&");
+f.style.cssText="display:block;border:0;height:0;width:100%"+(I?"":";position:fixed;bottom:16px;right:16px;width:360px;max-width:90%;max-height:90%;border-radius:12px;box-shadow:0 4px 24px #0006;z-index:2147483647");
+I?s.parentNode.insertBefore(f,s.nextSibling):d.body.appendChild(f)
+}
+function close(){f.parentNode&&f.parentNode.removeChild(f)}
+function show(p){
+p=p||{};
+if(f==1||f.parentNode)return;
+if(I)return open(p);
+f=1;
+fetch(W+"/settings").then(function(r){return r.json()}).then(function(c){
+var k="tevreden:"+D.survey,n=Date.now();
+f=0;
+if(L){if(!(n-(+L[k]||0)>=c.recontact_days*864e5))return;L[k]=n}
+Math.random()*100<c.sample_percent&&open(p)
+}).catch(function(){f=0})
+}
+w.addEventListener("message",function(e){
+var m=e.data;
+if(e.origin==o&&e.source===f.contentWindow&&m){
+if(m.tevreden=="resize")f.style.height=(m.height|0)+"px";
+if(m.tevreden=="close")close()
+}
+});
+d.addEventListener("keydown",function(e){e.key=="Escape"&&!I&&close()});
+w.Tevreden={show:show};
+(q&&q.q||[]).forEach(show);
+function go(){setTimeout(show,(D.delay||0)*1e3)}
+D.trigger!="manual"&&(d.readyState=="loading"?d.addEventListener("DOMContentLoaded",go):go())
+})(window,document);

@@ -1,0 +1,95 @@
+"""The loader on a shop page from another origin: the popup, closing it, not asking again
+within the recontact period, the sample, the queue stub and the language."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.test_widget import FRAME, host_page, make_survey, shown_frame
+
+STUB = ("<script>window.Tevreden=window.Tevreden||{q:[],show:function(o){this.q.push(o)}};"
+        "Tevreden.show({touchpoint:'klantenservice',segment:'vip'});</script>")
+
+
+def stored(page) -> list:
+    return page.evaluate("Object.entries(localStorage)")
+
+
+def settle(page) -> None:
+    """Let a show() call fetch the settings and decide."""
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(150)
+
+
+def test_popup_closes_and_respects_the_recontact_period(page, context, live_server, live_db,
+                                                        host_site):
+    survey = make_survey(host_site, recontact_days=30)
+    page.goto(host_page(host_site, live_server, survey, mode="popup", lang="en"))
+    iframe, widget = shown_frame(page)
+    assert iframe.evaluate("e => getComputedStyle(e).position") == "fixed"
+    expect(widget.locator("html")).to_have_attribute("lang", "en")
+    expect(widget.get_by_text("How likely are you to recommend us")).to_be_visible()
+
+    widget.get_by_role("button", name="Close").click()
+    expect(page.locator(FRAME)).to_have_count(0)
+    # Only a timestamp, under the survey's name: no identifier of the visitor.
+    [(key, value)] = stored(page)
+    assert key == f"tevreden:{survey.id}" and re.fullmatch(r"\d{13}", value)
+
+    page.evaluate("Tevreden.show()")  # within the recontact period: nothing happens
+    settle(page)
+    expect(page.locator(FRAME)).to_have_count(0)
+    page.reload()
+    settle(page)
+    expect(page.locator(FRAME)).to_have_count(0)
+
+    page.evaluate("localStorage.clear(); Tevreden.show()")  # Escape on the shop page
+    shown_frame(page)
+    page.keyboard.press("Escape")
+    expect(page.locator(FRAME)).to_have_count(0)
+
+    page.evaluate("localStorage.clear(); Tevreden.show()")  # Escape inside the widget
+    shown_frame(page)
+    page.frame_locator(FRAME).get_by_role("radio", name="5", exact=True).focus()
+    page.keyboard.press("Escape")
+    expect(page.locator(FRAME)).to_have_count(0)
+    assert context.cookies() == []
+
+
+def test_the_queue_stub_and_a_manual_trigger(page, live_server, live_db, host_site):
+    survey = make_survey(host_site)
+    page.goto(host_page(host_site, live_server, survey, head=STUB, trigger="manual",
+                        mode="popup"))
+    iframe, widget = shown_frame(page)  # the call made before the loader arrived
+    source = iframe.get_attribute("src")
+    assert "touchpoint=klantenservice" in source and "segment=vip" in source
+    assert f"origin={host_site.url.replace(':', '%3A').replace('/', '%2F')}" in source
+    widget.get_by_role("radio", name="9", exact=True).click()
+    expect(widget.get_by_role("heading", name=re.compile("Bedankt!"))).to_be_visible()
+    answer = survey.responses.get()
+    assert (answer.score, answer.touchpoint, answer.segment) == (9, "klantenservice", "vip")
+
+
+def test_a_manual_trigger_waits_for_show(page, live_server, live_db, host_site):
+    survey = make_survey(host_site)
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(host_page(host_site, live_server, survey, trigger="manual"))
+    settle(page)
+    expect(page.locator(FRAME)).to_have_count(0)
+    assert not [url for url in requests if "/w/" in url]  # no iframe, not even settings
+
+
+def test_the_sample_leaves_most_visitors_alone(page, live_server, live_db, host_site):
+    survey = make_survey(host_site, sample_percent=1)
+    page.add_init_script("Math.random = () => 0.5")  # this visitor is not in the 1 %
+    page.goto(host_page(host_site, live_server, survey, mode="popup"))
+    settle(page)
+    expect(page.locator(FRAME)).to_have_count(0)
+    assert [key for key, _ in stored(page)] == [f"tevreden:{survey.id}"]  # not re-drawn
+
+    wider = make_survey(host_site, sample_percent=60)  # 50 < 60: this visitor is in
+    page.goto(host_page(host_site, live_server, wider, mode="popup", delay="0"))
+    shown_frame(page)
