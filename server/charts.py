@@ -1,0 +1,257 @@
+"""Server-rendered SVG charts (pure): a trend line with a target, a distribution of scores.
+
+Every chart is a <figure> holding an accessible SVG (role="img", <title>, <desc>) and a
+table of the same numbers for screen readers. No inline styles: presentation attributes
+and CSS classes only, so the dashboard's Content-Security-Policy stays strict. Groups of
+answers are told apart by text and by pattern fills, never by colour alone. Callers pass
+every visible word already translated, which keeps this module free of Flask.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 48, 80, 16, 40
+GROUPS = ("detractor", "passive", "promoter")
+# Ids end up in attributes and url(#...) references, so only plain names are allowed.
+CHART_ID = re.compile(r"[a-z][a-z0-9-]{0,40}")
+
+
+@dataclass(frozen=True)
+class Point:
+    """One period of the trend: its label, its score (None: no answers) and its n."""
+
+    label: str
+    value: float | None
+    n: int
+    low_sample: bool = False
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One answer value of the scale: its label, how often it was given, and its group."""
+
+    label: str
+    count: int
+    group: str  # one of GROUPS
+
+
+@dataclass(frozen=True)
+class Text:
+    """The visible words of a chart, translated by the caller."""
+
+    title: str
+    desc: str
+    no_data: str
+    columns: Sequence[str]  # headers of the screen-reader table
+    target: str = ""  # e.g. "target 30"
+    groups: dict[str, str] | None = None  # group key -> label, e.g. "criticasters (0-6)"
+    low_sample: str = ""  # legend entry for periods with few answers
+
+
+def number(value: float) -> str:
+    return f"{value:g}"
+
+
+def svg_open(chart_id: str, text: Text) -> str:
+    if not CHART_ID.fullmatch(chart_id):
+        raise ValueError(f"chart id must be a plain lowercase name, got {chart_id!r}")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" role="img" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" aria-labelledby="{chart_id}-title {chart_id}-desc">'
+        f'<title id="{chart_id}-title">{escape(text.title)}</title>'
+        f'<desc id="{chart_id}-desc">{escape(text.desc)}</desc>'
+    )
+
+
+def empty_message(text: Text) -> str:
+    return (f'<text class="chart-empty" x="{WIDTH / 2:g}" y="{HEIGHT / 2:g}" '
+            f'text-anchor="middle">{escape(text.no_data)}</text>')
+
+
+def data_table(text: Text, rows: Sequence[Sequence[object]]) -> str:
+    """The chart's numbers as a table, visually hidden but read by screen readers."""
+    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in text.columns)
+    if rows:
+        body = "".join(
+            "<tr>" + f'<th scope="row">{escape(row[0])}</th>'
+            + "".join(f"<td>{escape(cell)}</td>" for cell in row[1:]) + "</tr>"
+            for row in rows
+        )
+    else:
+        body = f'<tr><td colspan="{len(text.columns)}">{escape(text.no_data)}</td></tr>'
+    return (f'<table class="visually-hidden"><caption>{escape(text.title)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+def figure(svg: str, table: str) -> Markup:
+    return Markup(f'<figure class="chart">{svg}{table}</figure>')
+
+
+def nice_step(span: float, steps: int = 4) -> float:
+    """A round tick distance (1, 2, 2.5 or 5 times a power of ten) for a span."""
+    raw = span / steps if span > 0 else 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if raw <= factor * power:
+            return factor * power
+    return 10 * power
+
+
+def axis_range(values: Sequence[float], bounds: tuple[float, float]) -> tuple[float, float, float]:
+    """Low, high and tick step around the values, rounded outward, within the scale bounds."""
+    low, high = min(values), max(values)
+    padding = max((high - low) * 0.15, (bounds[1] - bounds[0]) * 0.05)
+    step = nice_step(high - low + 2 * padding)
+    low = max(bounds[0], math.floor((low - padding) / step) * step)
+    high = min(bounds[1], math.ceil((high + padding) / step) * step)
+    return low, high, step
+
+
+def line_chart(points: Sequence[Point], *, chart_id: str, text: Text,
+               bounds: tuple[float, float], target: float | None = None,
+               fmt: Callable[[float], str] = number) -> Markup:
+    """The score per period as a line, gaps where a period has no answers, a target line."""
+    known = [p.value for p in points if p.value is not None]
+    rows = [(p.label, "–" if p.value is None else fmt(p.value), p.n) for p in points]
+    svg = svg_open(chart_id, text)
+    if not known:
+        return figure(svg + empty_message(text) + "</svg>", data_table(text, []))
+    low, high, step = axis_range(known + ([target] if target is not None else []), bounds)
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def x(index: int) -> float:
+        return LEFT + (plot_w / 2 if len(points) == 1 else index * plot_w / (len(points) - 1))
+
+    def y(value: float) -> float:
+        return TOP + plot_h - (value - low) / ((high - low) or 1) * plot_h
+
+    parts = [svg, y_axis(low, high, step, y, fmt), x_labels([p.label for p in points], x)]
+    if target is not None:
+        parts.append(
+            f'<line class="chart-target" x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(target):.1f}" '
+            f'y2="{y(target):.1f}" stroke-dasharray="6 4"/>'
+            f'<text class="chart-target-label" x="{LEFT + plot_w + 6}" y="{y(target) + 4:.1f}">'
+            f"{escape(text.target)}</text>")
+    parts.append(trend_path(points, x, y))
+    for index, point in enumerate(points):
+        if point.value is None:
+            continue
+        kind = "chart-point chart-point-low" if point.low_sample else "chart-point"
+        parts.append(
+            f'<circle class="{kind}" cx="{x(index):.1f}" cy="{y(point.value):.1f}" r="4">'
+            f"<title>{escape(point.label)}: {escape(fmt(point.value))} (n = {point.n})</title>"
+            "</circle>")
+    if text.low_sample and any(p.low_sample and p.value is not None for p in points):
+        parts.append(
+            f'<circle class="chart-point chart-point-low" cx="{LEFT + 6}" cy="{HEIGHT - 6}" r="4"/>'
+            f'<text class="chart-legend" x="{LEFT + 16}" y="{HEIGHT - 2}">'
+            f"{escape(text.low_sample)}</text>")
+    parts.append("</svg>")
+    return figure("".join(parts), data_table(text, rows))
+
+
+def y_axis(low: float, high: float, step: float, y: Callable[[float], float],
+           fmt: Callable[[float], str]) -> str:
+    lines = []
+    count = round((high - low) / step)
+    for i in range(count + 1):
+        value = round(low + i * step, 6)
+        lines.append(
+            f'<line class="chart-grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(value):.1f}" '
+            f'y2="{y(value):.1f}"/>'
+            f'<text class="chart-tick" x="{LEFT - 6}" y="{y(value) + 4:.1f}" '
+            f'text-anchor="end">{escape(fmt(value))}</text>')
+    return "".join(lines)
+
+
+def x_labels(labels: Sequence[str], x: Callable[[int], float]) -> str:
+    # Every label while they fit; otherwise every second or third, always the last.
+    every = max(1, math.ceil(len(labels) / 12))
+    return "".join(
+        f'<text class="chart-tick" x="{x(i):.1f}" y="{HEIGHT - BOTTOM + 18}" '
+        f'text-anchor="middle">{escape(label)}</text>'
+        for i, label in enumerate(labels)
+        if i % every == 0 or i == len(labels) - 1
+    )
+
+
+def trend_path(points: Sequence[Point], x: Callable[[int], float],
+               y: Callable[[float], float]) -> str:
+    """One path; a period without answers breaks the line rather than bridging it."""
+    commands, pen_down = [], False
+    for index, point in enumerate(points):
+        if point.value is None:
+            pen_down = False
+            continue
+        commands.append(f"{'L' if pen_down else 'M'}{x(index):.1f},{y(point.value):.1f}")
+        pen_down = True
+    return f'<path class="chart-line" fill="none" d="{" ".join(commands)}"/>'
+
+
+def patterns(chart_id: str) -> str:
+    """Hatching for the low group, dots for the middle, solid for the high group."""
+    return (
+        "<defs>"
+        f'<pattern id="{chart_id}-detractor" patternUnits="userSpaceOnUse" width="8" height="8" '
+        'patternTransform="rotate(45)"><rect class="pattern-detractor-bg" width="8" height="8"/>'
+        '<line class="pattern-detractor" x1="0" y1="0" x2="0" y2="8" stroke-width="4"/>'
+        "</pattern>"
+        f'<pattern id="{chart_id}-passive" patternUnits="userSpaceOnUse" width="6" height="6">'
+        '<rect class="pattern-passive-bg" width="6" height="6"/>'
+        '<circle class="pattern-passive" cx="3" cy="3" r="1.6"/></pattern>'
+        f'<pattern id="{chart_id}-promoter" patternUnits="userSpaceOnUse" width="6" height="6">'
+        '<rect class="pattern-promoter" width="6" height="6"/></pattern>'
+        "</defs>"
+    )
+
+
+def bar_chart(bars: Sequence[Bar], *, chart_id: str, text: Text) -> Markup:
+    """How often each answer was given, bars filled by the group the answer belongs to."""
+    total = sum(b.count for b in bars)
+    groups = text.groups or {}
+    rows = [(b.label, groups.get(b.group, b.group), b.count,
+             f"{b.count / total * 100:.0f}%" if total else "–") for b in bars]
+    svg = svg_open(chart_id, text)
+    if not total:
+        return figure(svg + empty_message(text) + "</svg>", data_table(text, []))
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM - 24
+    slot = plot_w / len(bars)
+    top = max(b.count for b in bars)
+    parts = [svg, patterns(chart_id)]
+    for i, bar in enumerate(bars):
+        height = bar.count / top * plot_h
+        left, base = LEFT + i * slot + slot * 0.15, TOP + plot_h
+        parts.append(
+            f'<rect class="chart-bar chart-bar-{bar.group}" x="{left:.1f}" '
+            f'y="{base - height:.1f}" width="{slot * 0.7:.1f}" height="{height:.1f}" '
+            f'fill="url(#{chart_id}-{bar.group})">'
+            f"<title>{escape(bar.label)}: {bar.count}</title></rect>"
+            f'<text class="chart-value" x="{left + slot * 0.35:.1f}" y="{base - height - 4:.1f}" '
+            f'text-anchor="middle">{bar.count}</text>'
+            f'<text class="chart-tick" x="{left + slot * 0.35:.1f}" y="{base + 16:.1f}" '
+            f'text-anchor="middle">{escape(bar.label)}</text>')
+    parts.append(legend(chart_id, [g for g in GROUPS if any(b.group == g for b in bars)],
+                        groups))
+    parts.append("</svg>")
+    return figure("".join(parts), data_table(text, rows))
+
+
+def legend(chart_id: str, keys: Sequence[str], labels: dict[str, str]) -> str:
+    """A swatch with the same pattern and the group's name, for each group."""
+    width = (WIDTH - LEFT - RIGHT) / max(len(keys), 1)
+    items = []
+    for i, key in enumerate(keys):
+        left = LEFT + i * width
+        items.append(
+            f'<rect class="chart-bar chart-bar-{key}" x="{left:.1f}" y="{HEIGHT - 20}" '
+            f'width="14" height="14" fill="url(#{chart_id}-{key})"/>'
+            f'<text class="chart-legend" x="{left + 20:.1f}" y="{HEIGHT - 8}">'
+            f"{escape(labels.get(key, key))}</text>")
+    return "".join(items)

@@ -1,0 +1,186 @@
+"""The overview and a survey's report: scores, filters, charts, target, comments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from server.models import Response, Survey
+from server.queries import local_today, utc_start_of
+from tests.api.test_dashboard import quick_owner, sign_in
+from tests.helpers import assert_error
+
+
+def at(days_ago: int) -> dt.datetime:
+    """Noon, Amsterdam time, some days ago, as the stored naive UTC."""
+    return utc_start_of(local_today() - dt.timedelta(days=days_ago)) + dt.timedelta(hours=12)
+
+
+def answer(survey: Survey, score: int, days_ago: int = 1, **fields) -> Response:
+    return Response.create(survey=survey, score=score, created_at=at(days_ago), **fields)
+
+
+@pytest.fixture
+def survey(client, make):
+    owner = quick_owner()
+    survey = make.survey(make.site(owner, name="Fietsenwinkel"), name="Na aankoop")
+    sign_in(client, owner)
+    return survey
+
+
+def page_of(client, survey, query="", **headers) -> str:
+    response = client.get(f"/dashboard/surveys/{survey.id}{query}", headers=headers)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_data(as_text=True)
+
+
+def test_overview_shows_score_n_and_change_against_the_previous_30_days(client, survey):
+    for _ in range(3):
+        answer(survey, 10, days_ago=40)  # previous period: NPS +100 ... with one detractor
+    answer(survey, 0, days_ago=45)
+    for score in (10, 10, 0, 0):
+        answer(survey, score, days_ago=5)  # last 30 days: NPS 0
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Na aankoop" in page and "Fietsenwinkel" in page
+    assert "▼" in page and "−50 t.o.v. de vorige 30 dagen" in page
+    assert '<td class="score-cell">0</td>' in page
+
+
+def test_overview_says_when_there_is_nothing_to_compare(client, survey):
+    answer(survey, 9, days_ago=2)
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "geen eerdere periode" in page
+
+
+def test_survey_page_shows_score_margin_groups_and_low_sample(client, survey):
+    for score in (10, 9, 8, 3):
+        answer(survey, score, touchpoint="checkout")
+    page = page_of(client, survey)
+    assert 'data-testid="score">+25<' in page
+    assert "4 antwoorden" in page and "± " in page
+    assert "Minder dan 30 antwoorden" in page
+    assert "promotors (9-10)" in page and "passief tevredenen (7-8)" in page
+    assert "criticasters (0-6)" in page
+
+
+def test_survey_page_has_accessible_charts(client, survey):
+    answer(survey, 9, days_ago=40)
+    answer(survey, 4, days_ago=2)
+    page = page_of(client, survey)
+    for chart_id in ("trend", "distribution"):
+        start = page.index(f'aria-labelledby="{chart_id}-title {chart_id}-desc"')
+        svg = page[page.rindex("<svg", 0, start):page.index("</svg>", start) + 6]
+        root = ET.fromstring(svg)
+        assert root.get("role") == "img"
+        assert root.find("{http://www.w3.org/2000/svg}title").text
+    assert '<table class="visually-hidden">' in page
+    assert 'fill="url(#distribution-detractor)"' in page
+
+
+def test_filter_by_touchpoint_and_dates(client, survey):
+    answer(survey, 10, touchpoint="checkout", days_ago=3)
+    answer(survey, 0, touchpoint="klantenservice", days_ago=3)
+    answer(survey, 0, touchpoint="checkout", days_ago=60)
+    assert 'data-testid="score">+100<' in page_of(client, survey, "?touchpoint=checkout&from="
+                                                  + (local_today() - dt.timedelta(days=10))
+                                                  .isoformat())
+    assert 'data-testid="score">-100<' in page_of(client, survey, "?touchpoint=klantenservice")
+    assert 'data-testid="score">0<' in page_of(client, survey, "?touchpoint=checkout")
+
+
+def test_htmx_gets_only_the_report_fragment(client, survey):
+    answer(survey, 10, touchpoint="checkout", comment="Prima")
+    fragment = page_of(client, survey, "?touchpoint=checkout", **{"HX-Request": "true",
+                                                                  "HX-Target": "report"})
+    assert "<html" not in fragment and 'data-testid="score"' in fragment and "Prima" in fragment
+    # The language links outside the fragment follow the new filters out of band.
+    assert 'hx-swap-oob="true"' in fragment and "touchpoint=checkout&amp;lang=en" in fragment
+    restore = page_of(client, survey, "?touchpoint=checkout",
+                      **{"HX-Request": "true", "HX-Target": "report",
+                         "HX-History-Restore-Request": "true"})
+    assert "<html" in restore
+    response = client.get(f"/dashboard/surveys/{survey.id}")
+    assert "HX-Request" in response.headers["Vary"]
+
+
+@pytest.mark.parametrize("query,message", [
+    ("?from=31-12-2025", "Vul een datum in"),
+    ("?from=2025-05-01&to=2025-04-01", "niet voor de begindatum"),
+    ("?touchpoint=nergens", "geen klantmoment"),
+    ("?touchpoint=%3Cscript%3E", "geen klantmoment"),
+    ("?segment=Not%20A%20Tag", "geen segment"),
+])
+def test_bad_filters_are_ignored_with_a_message(client, survey, query, message):
+    answer(survey, 10)
+    page = page_of(client, survey, query)
+    assert message in page
+    assert 'data-testid="score">+100<' in page
+    assert "<script>" not in page
+
+
+def test_comments_are_newest_first_and_filtered(client, survey):
+    answer(survey, 2, days_ago=5, comment="Oud commentaar", touchpoint="checkout")
+    answer(survey, 9, days_ago=1, comment="Nieuw commentaar", touchpoint="klantenservice")
+    answer(survey, 9, days_ago=1, comment="")
+    page = page_of(client, survey)
+    assert page.index("Nieuw commentaar") < page.index("Oud commentaar")
+    assert "Oud commentaar" not in page_of(client, survey, "?touchpoint=klantenservice")
+
+
+def test_target_and_suggested_ranges_are_shown(client, survey):
+    for days_ago in range(100, 130):
+        answer(survey, 9 if days_ago % 2 else 5, days_ago=days_ago)
+    for days_ago in range(1, 20):
+        answer(survey, 9, days_ago=days_ago)
+    today = local_today()
+    survey.baseline_from = today - dt.timedelta(days=130)
+    survey.baseline_to = today - dt.timedelta(days=100)
+    survey.target_value, survey.target_due = 10.0, today + dt.timedelta(days=90)
+    survey.target_set_at = survey.baseline_to
+    survey.save()
+    page = page_of(client, survey)
+    assert "Doel" in page and "+10" in page
+    assert "Nulmeting" in page
+    assert "Doel bereikt" in page
+    assert "over 3 tot 6 maanden" in page and "over 1 tot 3 jaar" in page
+
+
+def test_csat_and_ces_pages_render(client, survey, make):
+    for metric, score, expected in (("csat", 4, "100%"), ("ces", 6, "6,0")):
+        other = make.survey(survey.site, metric=metric, name=metric)
+        answer(other, score, comment="Goed")
+        page = page_of(client, other)
+        assert f'data-testid="score">{expected}<' in page
+
+
+def test_a_survey_without_answers_renders(client, survey):
+    page = page_of(client, survey)
+    assert "Nog geen antwoorden in deze periode" in page
+    assert 'data-testid="score">–<' in page
+
+
+def test_csv_download_follows_the_filters_and_includes_contacts(client, survey):
+    answer(survey, 10, touchpoint="checkout", comment="=HYPERLINK()", contact="klant@example.nl",
+           consent_at=at(1), consent_version=1)
+    answer(survey, 2, touchpoint="klantenservice", comment="Niet mee eens")
+    response = client.get(f"/dashboard/surveys/{survey.id}/responses.csv"
+                          "?dialect=excel-nl&touchpoint=checkout")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith("attachment; filename=")
+    text = response.get_data(as_text=True)
+    lines = text.lstrip("\ufeff").splitlines()
+    assert text.startswith("\ufeff") and lines[0].split(";")[-1] == "contact"
+    assert len(lines) == 2 and "'=HYPERLINK()" in lines[1] and "klant@example.nl" in lines[1]
+    standard = client.get(f"/dashboard/surveys/{survey.id}/responses.csv").get_data(as_text=True)
+    assert "," in standard.splitlines()[0] and "Niet mee eens" in standard
+
+
+def test_csv_download_refuses_bad_parameters(client, survey):
+    response = client.get(f"/dashboard/surveys/{survey.id}/responses.csv?dialect=xlsx&from=x",
+                          headers={"Accept": "application/json"})
+    error = assert_error(response, 400, field="dialect")
+    assert "from" in error["fields"]
+    assert client.get(f"/dashboard/surveys/{survey.id}/responses.csv?dialect=xlsx").status_code \
+        == 400
