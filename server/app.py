@@ -11,7 +11,8 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 
 import widget as widget_package
 
-from . import config, db, errors, i18n, limits
+from . import config, db, errors, housekeeping, i18n, limits
+from . import logging as request_logging
 from .db import db as database
 
 WIDGET_DIR = Path(widget_package.__file__).parent
@@ -40,10 +41,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         [FileSystemLoader(str(SERVER_DIR / "templates")),
          FileSystemLoader(str(WIDGET_DIR / "templates"))]
     )
+    request_logging.init_app(app)  # first, so every later hook and log line has the id
     db.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
     limits.init_app(app)
+    housekeeping.init_app(app)
     register_blueprints(app)
     add_security_headers(app)
     app.add_url_rule("/healthz", "healthz", healthz)
@@ -51,9 +54,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import api, dashboard, privacy, widget
+    from . import api, dashboard, loader, privacy, receipts, shop, widget
 
-    for module in (widget, api, dashboard, privacy):
+    for module in (widget, loader, receipts, shop, api, dashboard, privacy):
         app.register_blueprint(module.bp)
 
 

@@ -2,21 +2,63 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
+import ipaddress
+import math
+import time
 
-from flask import Flask, current_app, request
+from flask import Flask, Response, current_app, request
+from flask_babel import gettext
 from flask_limiter import Limiter
+from flask_limiter.errors import RateLimitExceeded
+
+from . import errors
+
+KEY_PREFIX = "tevreden"
+
+
+def client_address() -> str:
+    """The visitor's address, read only to be hashed.
+
+    Behind a reverse proxy on the same machine or network, every request comes from the
+    proxy; then the address the proxy appended last to X-Forwarded-For counts (a client
+    can prepend entries to that header, not append them).
+    """
+    peer = request.remote_addr or "unknown"
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if forwarded and is_local(peer):
+        nearest = forwarded.split(",")[-1].strip()
+        if nearest:
+            return nearest
+    return peer
+
+
+def is_local(address: str) -> bool:
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return parsed.is_loopback or parsed.is_private
 
 
 def client_key() -> str:
-    # A keyed hash: even the rate-limit storage (Redis) never holds an address.
-    address = (request.remote_addr or "unknown").encode()
-    secret = current_app.config["SECRET_KEYS"][0].encode()
-    return hmac.new(secret, address, hashlib.sha256).hexdigest()[:32]
+    """A keyed hash of the address: the rate-limit storage (Redis too) never holds one."""
+    return hashed_address(client_address(), current_app.config["SECRET_KEYS"][0],
+                          dt.datetime.now(dt.UTC).date())
 
 
-limiter = Limiter(key_func=client_key, default_limits=[], headers_enabled=True)
+def hashed_address(address: str, secret: str, day: dt.date) -> str:
+    """The day is part of the hash, so not even the hashes follow an address across days."""
+    message = f"{day.isoformat()}|{address}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+# swallow_errors + in-memory fallback: a Redis outage degrades limits, not the widget.
+limiter = Limiter(key_func=client_key, default_limits=[], headers_enabled=True,
+                  key_prefix=KEY_PREFIX, strategy="moving-window", swallow_errors=True,
+                  in_memory_fallback_enabled=True)
 
 
 def response_limit() -> str:
@@ -26,17 +68,17 @@ def response_limit() -> str:
 
 def receipt_limit() -> str:
     """Receipt views and deletions per client address."""
-    return "60/minute"
+    return current_app.config["RATELIMIT_RECEIPT"]
 
 
 def login_limit() -> str:
     """Dashboard login attempts per client address."""
-    return "10/minute"
+    return current_app.config["RATELIMIT_LOGIN"]
 
 
 def survey_ceiling() -> str:
     """All responses to one survey together, whatever their address: a flood stops here."""
-    return "600/minute"
+    return current_app.config["RATELIMIT_SURVEY_CEILING"]
 
 
 def survey_key() -> str:
@@ -47,8 +89,37 @@ def limits_enabled() -> bool:
     return current_app.config["RATELIMIT"] is not None
 
 
+def retry_after() -> int:
+    """Seconds until the limit that was hit lets the next request through."""
+    current = limiter.current_limit
+    if current is None:
+        return 60
+    return max(1, math.ceil(current.reset_at - time.time()))
+
+
+def too_many_requests(exc: RateLimitExceeded) -> Response:
+    """429 in the one error shape, with Retry-After."""
+    seconds = retry_after()
+    if errors.wants_json():
+        message = f"Too many requests. Please try again in {seconds} seconds."
+    else:
+        message = gettext("Too many requests. Please try again in %(seconds)d seconds.",
+                          seconds=seconds)
+    return errors.respond(429, message, "rate_limited", headers={"Retry-After": str(seconds)})
+
+
+# Internal settings (not environment variables), so tests can shrink them.
+FIXED_LIMITS = {
+    "RATELIMIT_RECEIPT": "60/minute",
+    "RATELIMIT_LOGIN": "10/minute",
+    "RATELIMIT_SURVEY_CEILING": "600/minute",
+}
+
+
 def init_app(app: Flask) -> None:
+    for name, value in FIXED_LIMITS.items():
+        app.config.setdefault(name, value)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATELIMIT_STORAGE"])
     app.config.setdefault("RATELIMIT_ENABLED", app.config["RATELIMIT"] is not None)
-    app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     limiter.init_app(app)
+    app.register_error_handler(RateLimitExceeded, too_many_requests)
