@@ -1,0 +1,230 @@
+"""Write bench/RESULTS.md from the records in bench/results/ (and the notes in findings.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+RESULTS = BENCH / "results"
+FINDINGS = BENCH / "findings.md"
+OUT = BENCH / "RESULTS.md"
+ORDER = ["flows-sqlite", "flows-postgres", "score-sqlite", "score-postgres", "export-sqlite",
+         "export-postgres", "weight"]
+
+INTRO = """# Benchmark results
+
+Written by `bench/report.py` from the records in `bench/results/`; rerun any line with the
+command shown. The machine is a shared 2-core VM, so absolute times drift from run to run:
+every target is a **ratio of two things measured side by side in the same run, on the same
+server and database**, interleaved so that a noisy neighbour hits both sides alike.
+"""
+
+
+def load() -> dict[str, dict]:
+    records = {}
+    for path in sorted(RESULTS.glob("*.json")):
+        records[path.stem] = json.loads(path.read_text())
+    return records
+
+
+def machine_line(m: dict) -> str:
+    return (f"{m['date']} · {m['nproc']} × {m['cpu']} · {m['ram_gib']} GiB RAM · "
+            f"Linux {m['kernel']} · Python {m['python']} · SQLite {m['sqlite']} · "
+            f"PostgreSQL {m['postgresql'] or 'not reached'} · commit {m['commit']}")
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.1f} ms"
+
+
+def summary_rows(records: dict) -> list[str]:
+    rows = []
+    for key in ORDER:
+        r = records.get(key)
+        if r is None:
+            continue
+        db = r.get("database", "—")
+        if r["bench"] == "flows":
+            rows += [
+                f"| visitor flows/s ÷ /healthz req/s | >= 0.30 | {r['ratio']:.3f} "
+                f"| **{r['checks']['ratio']}** | {db} |",
+                f"| request p99 at {r['connections']} clients | <= 25 ms | {r['p99_ms']:.1f} ms "
+                f"| **{r['checks']['p99']}** | {db} |",
+                f"| failed requests | 0 | {r['failures']} | **{r['checks']['failures']}** "
+                f"| {db} |",
+            ]
+        elif r["bench"] == "score":
+            rows += [
+                f"| score endpoint ÷ bare `GROUP BY month, score` | <= 1.5 "
+                f"| {r['ratio_vs_group_by_month_score']:.2f} "
+                f"| **{r['checks']['ratio_vs_group_by_month_score']}** | {db} |",
+                f"| score endpoint ÷ bare `GROUP BY score` (stricter) | <= 1.5 "
+                f"| {r['ratio_vs_group_by_score']:.2f} "
+                f"| **{r['checks']['ratio_vs_group_by_score']}** | {db} |",
+            ]
+        elif r["bench"] == "export":
+            memory = max(r["rss_growth_mib"], r["hwm_growth_mib"])
+            rows += [
+                f"| CSV endpoint speed ÷ bare csv writer speed | >= 0.5 | {r['ratio']:.3f} "
+                f"| **{r['checks']['ratio']}** | {db} |",
+                f"| server memory growth during a {r['rows']:,}-row export | < 50 MB "
+                f"| {memory:.1f} MiB | **{r['checks']['memory']}** | {db} |",
+            ]
+        elif r["bench"] == "weight":
+            w = r["widget"]
+            rows.append(f"| loader /embed.js as served (gzip) | <= 1,024 B "
+                        f"| {w['loader_served']:,} B | **{r['checks']['loader_served']}** | — |")
+            if "ratio_to_formbricks" in r:
+                rows.append(f"| everything to show the widget ÷ Formbricks loader + renderer "
+                            f"(gzip -9) | smaller | {r['ratio_to_formbricks']:.2f} "
+                            f"({w['to_show_gzip9']:,} B vs {r['formbricks_to_show_gzip9']:,} B) "
+                            f"| — | — |")
+    return rows
+
+
+def flows_section(r: dict) -> list[str]:
+    lines = [
+        f"### Visitor flows on {r['database']}", "",
+        f"`{r['command']}` — {machine_line(r['machine'])}", "",
+        f"`tevreden serve --workers 2` (gunicorn gthread), rate limits off; "
+        f"`wrk -t{r['connections']} -c{r['connections']} -d{r['duration_s']}s` with "
+        f"`bench/flows.lua` (GET `/w/<survey>`, "
+        f"scrape the token, POST a score as JSON; one connection per thread) and "
+        f"`bench/healthz.lua`, alternating, after a 2 s warm-up of each. A failure is any "
+        f"non-2xx answer (counted in Lua), a page without a token, or a socket error.", "",
+        "| round | flows/s | /healthz req/s | ratio | request p50 | request p99 "
+        "| /healthz p99 | failures |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for number, rnd in enumerate(r["rounds"], 1):
+        f, h = rnd["flows"], rnd["healthz"]
+        lines.append(
+            f"| {number} | {f['per_second']:.1f} | {h['per_second']:.1f} | {rnd['ratio']:.3f} "
+            f"| {f['p50_us'] / 1000:.1f} ms | {f['p99_us'] / 1000:.1f} ms "
+            f"| {h['p99_us'] / 1000:.1f} ms "
+            f"| {f['failures'] + f['socket_errors'] + h['failures'] + h['socket_errors']} |")
+    lines += [
+        f"| **median / worst** | **{r['flows_per_second']:.1f}** "
+        f"| **{r['healthz_per_second']:.1f}** | **{r['ratio']:.3f}** | {r['p50_ms']:.1f} ms "
+        f"| **{r['p99_ms']:.1f} ms** "
+        f"| {r['healthz_p99_ms']:.1f} ms | **{r['failures']}** |", "",
+        f"Latency percentiles are per request (page GETs and score POSTs together), as wrk "
+        f"measures them. Responses acknowledged with 201: {r['acknowledged']:,}; rows stored: "
+        f"{r['stored']:,} (wrk stops mid-request, so up to one POST per connection and run "
+        f"is stored without its answer being read) — **{r['checks']['stored']}**.", "",
+    ]
+    return lines
+
+
+def score_section(r: dict) -> list[str]:
+    s = r["samples"]
+    return [
+        f"### Score at scale on {r['database']}", "",
+        f"`{r['command']}` — {machine_line(r['machine'])}", "",
+        f"{r['rows']:,} responses over two years in four touchpoints, inserted straight into "
+        f"the database (`bench/seed.py`). `GET /api/v1/surveys/<id>/score?interval=month` over "
+        f"one kept-alive connection, against the bare query through the same driver from the "
+        f"bench process; {len(s['endpoint'])} interleaved runs each, medians:", "",
+        "| what | median | ratio |", "|---|---|---|",
+        f"| score endpoint (totals, monthly series, touchpoints, targets) "
+        f"| {ms(r['endpoint_s'])} | 1 |",
+        f"| bare `SELECT month, score, COUNT(*) … GROUP BY month, score` "
+        f"| {ms(r['group_by_month_score_s'])} | {r['ratio_vs_group_by_month_score']:.2f} "
+        f"(**{r['checks']['ratio_vs_group_by_month_score']}**) |",
+        f"| bare `SELECT score, COUNT(*) … GROUP BY score` | {ms(r['group_by_score_s'])} "
+        f"| {r['ratio_vs_group_by_score']:.2f} (**{r['checks']['ratio_vs_group_by_score']}**) |",
+        "",
+        "The ratio is endpoint time ÷ bare query time (target <= 1.5). The month-and-score query "
+        "computes what the endpoint reports (a histogram per month); the score-only query is "
+        "the cheapest possible scan of the same rows, shown as a stricter reference.", "",
+    ]
+
+
+def export_section(r: dict) -> list[str]:
+    memory = max(r["rss_growth_mib"], r["hwm_growth_mib"])
+    return [
+        f"### Export at scale on {r['database']}", "",
+        f"`{r['command']}` — {machine_line(r['machine'])}", "",
+        f"`GET /api/v1/surveys/<id>/responses.csv` (export-scope token: all 12 columns) read to "
+        f"a file, against Python's `csv.writer` writing the same 11 stored columns from a raw "
+        f"cursor (`ORDER BY created_at, id`; a server-side cursor on PostgreSQL) to a file; "
+        f"{len(r['samples']['endpoint'])} interleaved runs each, medians:", "",
+        "| what | median | rows | bytes |", "|---|---|---|---|",
+        f"| CSV endpoint | {r['endpoint_s']:.2f} s | {r['rows_endpoint']:,} "
+        f"| {r['bytes_endpoint']:,} |",
+        f"| bare csv writer | {r['bare_s']:.2f} s | {r['rows_bare']:,} | {r['bytes_bare']:,} |",
+        "",
+        f"Speed ratio (bare time ÷ endpoint time): **{r['ratio']:.3f}** (target >= 0.5, "
+        f"**{r['checks']['ratio']}**). The endpoint also converts times, names NPS groups and "
+        f"neutralises formula cells; the row count is checked by parsing the file "
+        f"(**{r['checks']['rows']}**).", "",
+        f"Memory of the gunicorn workers (`/proc/<pid>/status`, sampled every 5 ms during each "
+        f"export): largest VmRSS growth over the value before the export "
+        f"{r['rss_growth_mib']:.1f} MiB; VmHWM after all exports minus VmRSS before the first "
+        f"{r['hwm_growth_mib']:.1f} MiB; reported: **{memory:.1f} MiB** (target < 50 MB, "
+        f"**{r['checks']['memory']}**).", "",
+    ]
+
+
+def weight_section(r: dict) -> list[str]:
+    w = r["widget"]
+    lines = [
+        "### Weight", "",
+        f"`{r['command']}` — {machine_line(r['machine'])}", "",
+        "What a browser fetches to show the widget, from a live `tevreden serve`: the loader, "
+        "then (popup only) its settings, the widget page and every stylesheet, script and "
+        "image the page names. `gzip -9` = `gzip -9 -n -c` of each file; `served` = bytes on "
+        "the wire to a browser that accepts gzip.", "",
+        "| file | raw B | gzip -9 B | served B |", "|---|---|---|---|",
+    ]
+    for f in w["files"]:
+        lines.append(f"| {f['what']} | {f['raw']:,} | {f['gzip9']:,} | "
+                     f"{f['served']:,} |" if "served" in f else
+                     f"| {f['what']} | {f['raw']:,} | {f['gzip9']:,} | — |")
+    lines += [
+        f"| **everything to show (loader, page, CSS, JS)** | {w['to_show_raw']:,} "
+        f"| **{w['to_show_gzip9']:,}** | {w['to_show_served']:,} |", "",
+        "Formbricks, measured in the same run with `npm pack` from the npm registry "
+        "(entry files named by each package's package.json):", "",
+        "| package | entry | file | raw B | gzip -9 B |", "|---|---|---|---|---|",
+    ]
+    for f in r["formbricks"]:
+        if "error" in f:
+            lines.append(f"| {f['package']} | — | npm pack failed: {f['error']} | — | — |")
+        else:
+            lines.append(f"| {f['package']} | {f['entry']} | {f['file']} | {f['raw']:,} "
+                         f"| {f['gzip9']:,} |")
+    if "ratio_to_formbricks" in r:
+        lines += ["", f"Loader + renderer for a browser (`@formbricks/js` import entry + "
+                      f"`@formbricks/surveys` standalone UMD bundle): "
+                      f"{r['formbricks_to_show_gzip9']:,} B gzip -9; Tevreden's "
+                      f"{w['to_show_gzip9']:,} B is **{r['ratio_to_formbricks']:.2f}×** that. "
+                      f"Formbricks' loader then fetches its app from the Formbricks server, "
+                      f"which is not counted here."]
+    return lines + [""]
+
+
+SECTIONS = {"flows": flows_section, "score": score_section, "export": export_section,
+            "weight": weight_section}
+
+
+def render(records: dict) -> str:
+    lines = [INTRO, "## Summary", "",
+             "| figure | target | measured | verdict | database |", "|---|---|---|---|---|",
+             *summary_rows(records), "", "## Details", ""]
+    for key in ORDER:
+        if key in records:
+            lines += SECTIONS[records[key]["bench"]](records[key])
+    if FINDINGS.exists():
+        lines += [FINDINGS.read_text().rstrip(), ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    OUT.write_text(render(load()))
+    print(f"wrote {OUT.relative_to(BENCH.parent)}")
+
+
+if __name__ == "__main__":
+    main()
