@@ -93,6 +93,10 @@ def test_inline_flow_end_to_end(page, context, live_server, live_db, host_site):
     assert context.cookies() == []
 
 
+FOCUSED = ("(document.activeElement.name || document.activeElement.id || "
+           "document.activeElement.textContent).trim()")
+
+
 def test_keyboard_only_flow(page, live_server, live_db, host_site):
     survey = make_survey(host_site, metric="ces")
     posts: list[str] = []
@@ -102,19 +106,22 @@ def test_keyboard_only_flow(page, live_server, live_db, host_site):
     frame = iframe.element_handle().content_frame()
 
     def focused() -> str:
-        return frame.evaluate("(document.activeElement.name || document.activeElement.id || "
-                              "document.activeElement.textContent).trim()")
+        return frame.evaluate(FOCUSED)
+
+    def expect_focus(name: str) -> None:
+        # Focus moves after the key event is handled: wait for it rather than race it.
+        frame.wait_for_function(f"{FOCUSED} == {name!r}")
 
     for _ in range(4):  # past the shop's own link, into the widget
         page.keyboard.press("Tab")
         if focused() == "score":
             break
-    assert focused() == "score"
+    expect_focus("score")
     assert frame.evaluate("getComputedStyle(document.activeElement.nextElementSibling)"
                           ".outlineStyle") == "solid"  # the focus ring is visible
 
     page.keyboard.press("Tab")
-    assert focused() == "Verstuur"
+    expect_focus("Verstuur")
     page.keyboard.press("Enter")  # nothing chosen yet: the error is announced
     alert = widget.get_by_role("alert").filter(has_text="Kies een score.")
     expect(alert).to_be_visible()
@@ -122,7 +129,7 @@ def test_keyboard_only_flow(page, live_server, live_db, host_site):
     assert len(posts) == 1
 
     page.keyboard.press("Tab")
-    assert focused() == "score"
+    expect_focus("score")
     for _ in range(3):
         page.keyboard.press("ArrowRight")
     assert frame.evaluate("document.activeElement.value") == "4"
@@ -133,10 +140,10 @@ def test_keyboard_only_flow(page, live_server, live_db, host_site):
     expect(widget.get_by_role("heading", name="Bedankt! Je score 4 is opgeslagen.")).to_be_visible()
     frame.wait_for_function("document.activeElement.tagName == 'H1'")  # focus follows the step
     page.keyboard.press("Tab")
-    assert focused() == "comment"
+    expect_focus("comment")
     page.keyboard.type("Alles met het toetsenbord")
     page.keyboard.press("Tab")
-    assert focused() == "Verstuur"
+    expect_focus("Verstuur")
     page.keyboard.press("Enter")
     expect(widget.get_by_role("heading", name="Bedankt voor je feedback!")).to_be_visible()
     stored = Response.get(Response.survey == survey.id)
