@@ -7,6 +7,7 @@ import secrets
 from urllib.parse import quote
 
 import pytest
+from flask.testing import FlaskClient
 
 from server import db as database
 from server.app import create_app
@@ -71,10 +72,20 @@ def settings_for(database_url: str, **overrides) -> dict:
     }
 
 
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context (and `g`), as in production, even though the
+    fixture keeps one open for the test's own use of the models and signing."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url, tmp_path, monkeypatch):
     monkeypatch.setenv("TEVREDEN_INSTANCE", str(tmp_path / "instance"))
     app = create_app(settings_for(database_url))
+    app.test_client_class = FreshContextClient
     database.migrate()
     with app.app_context():
         database.db.connect(reuse_if_open=True)
