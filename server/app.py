@@ -48,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limits.init_app(app)
     housekeeping.init_app(app)
     register_blueprints(app)
+    serve_static_compressed(app)
     add_security_headers(app)
     app.add_url_rule("/healthz", "healthz", healthz)
     return app
@@ -58,6 +59,13 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (widget, loader, receipts, shop, api, dashboard, privacy):
         app.register_blueprint(module.bp)
+
+
+def serve_static_compressed(app: Flask) -> None:
+    """/static/ files gzip-compressed once per file, as /embed.js is."""
+    from .loader import static_file
+
+    app.view_functions["static"] = static_file
 
 
 def healthz():

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import threading
 
 from flask import Response as FlaskResponse
 from flask import current_app, g, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
+from .db import db
 from .errors import ApiError, wants_json
 from .invites import read_invite
 from .limits import limiter, response_limit, survey_ceiling, survey_key
@@ -72,12 +74,48 @@ def widget_policy(origins: list[str]) -> str:
             f"frame-ancestors {ancestors}")
 
 
+# The survey and its site, read on every visitor request. peewee would turn the query
+# object into SQL text and map the result's columns each time (a quarter of a request's
+# CPU); both only depend on the kind of database, so the SQL is built once per kind and
+# the row is turned into the two models directly.
+SURVEY_ID = "\x00survey"
+_survey_sql: dict[type, tuple[str, list, int]] = {}
+_survey_sql_lock = threading.Lock()
+
+
+def survey_sql() -> tuple[str, list, int]:
+    """The query's SQL, its parameters and where the survey id goes, for this database."""
+    kind = type(db.obj)
+    if kind not in _survey_sql:
+        with _survey_sql_lock:
+            query = (Survey.select(*Survey._meta.sorted_fields, *Site._meta.sorted_fields)
+                     .join(Site)
+                     .where(Survey.id == SURVEY_ID, Survey.active == True)  # noqa: E712 (SQL)
+                     .limit(1))
+            sql, params = query.sql()
+            _survey_sql[kind] = (sql, params, params.index(SURVEY_ID))
+    return _survey_sql[kind]
+
+
+def loaded(model, values) -> Survey | Site:
+    """A model instance as peewee's own query would have made it from these columns."""
+    instance = model(__no_default__=1)
+    instance.__data__ = {field.name: field.python_value(value)
+                         for field, value in zip(model._meta.sorted_fields, values, strict=True)}
+    instance._dirty.clear()
+    return instance
+
+
 def active_survey(survey_id: str) -> Survey:
-    survey = (Survey.select(Survey, Site).join(Site)
-              .where(Survey.id == survey_id, Survey.active == True)  # noqa: E712 (SQL)
-              .first())
-    if survey is None:
+    sql, params, at = survey_sql()
+    params = [*params[:at], survey_id, *params[at + 1:]]
+    row = db.execute_sql(sql, params).fetchone()
+    if row is None:
         raise ApiError(404, _("This survey does not exist or is closed."))
+    split = len(Survey._meta.sorted_fields)
+    survey = loaded(Survey, row[:split])
+    survey.site = loaded(Site, row[split:])
+    survey._dirty.clear()
     g.survey = survey
     return survey
 
