@@ -8,7 +8,7 @@ about as lean as a bare GROUP BY score.
 from __future__ import annotations
 
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -18,12 +18,13 @@ from . import db as database
 from .models import Response, Survey
 
 TZ = ZoneInfo("Europe/Amsterdam")
-PARALLEL_FROM_DAYS = 120  # longer periods are read in two halves at once
 
 TABLE = Response._meta.table_name
+MAX_RANGE_COUNTS = 40_000  # SQLite: counting queries per report before grouping pays more
 
 Histogram = dict[int, int]
 DayRow = tuple[dt.date, str | None, int, int]
+Cuts = Callable[[dt.date, dt.date], Iterable[dt.date]]  # (first, last day) -> cut days
 
 
 @dataclass(frozen=True)
@@ -98,14 +99,15 @@ def known_touchpoint(survey: Survey, name: str) -> bool:
 def _span(survey: Survey, filters: Filters) -> tuple[dt.date, dt.date] | None:
     """First and last Amsterdam day with answers in the period.
 
-    Two queries: each of MIN and MAX alone is one step into the (survey, created_at)
-    index, while SQLite reads the whole range for both in one query.
+    Two ordered one-row reads, each one step into the (survey, created_at) index: SQLite
+    may answer MIN or MAX from another index by reading all of the survey's answers.
     """
     period = conditions(survey, Filters(filters.date_from, filters.date_to))
-    first = Response.select(fn.MIN(Response.created_at)).where(*period).scalar()
+    query = Response.select(Response.created_at).where(*period).limit(1)
+    first = query.order_by(Response.created_at).scalar()
     if first is None:
         return None
-    last = Response.select(fn.MAX(Response.created_at)).where(*period).scalar()
+    last = query.order_by(Response.created_at.desc()).scalar()
     return local_day_of(_as_datetime(first)), local_day_of(_as_datetime(last))
 
 
@@ -122,31 +124,35 @@ def _sql_filters(survey: Survey, filters: Filters) -> tuple[str, list]:
     return " AND ".join(where), params
 
 
-def day_rows(survey: Survey, filters: Filters) -> list[DayRow]:
-    """(Amsterdam day, touchpoint, score, count) for every day with answers."""
+def day_rows(survey: Survey, filters: Filters, cuts: Cuts | None = None) -> list[DayRow]:
+    """(Amsterdam day, touchpoint, score, count) for every stretch of days with answers.
+
+    Without `cuts` every day is a stretch of its own. With them, a stretch runs from one cut
+    day to the next (the first day with answers and the day after the last also cut), and
+    its row carries its first day: a caller that cuts at every period and range it reports
+    on gets exact figures from far fewer rows (about 1,000 instead of 30,000 for two years
+    by month).
+    """
     span = _span(survey, filters)
     if span is None:
         return []
     first, last = span
-    days = [first + dt.timedelta(days=i) for i in range((last - first).days + 2)]
+    end = last + dt.timedelta(days=1)
+    if cuts is None:
+        days = [first + dt.timedelta(days=i) for i in range((end - first).days + 1)]
+    else:
+        days = sorted({first, end, *(day for day in cuts(first, last) if first < day < end)})
     bounds = [utc_start_of(day) for day in days]
     where, params = _sql_filters(survey, filters)
-    read = _rows_by_bucket if database.is_postgres() else _rows_by_day
-    if len(days) < PARALLEL_FROM_DAYS or ":memory:" in str(database.db.database):
-        return read(where, params, days, bounds)
-    # A long period is read as two halves at once, the later one on a second connection:
-    # the database does the work, so both CPU cores take part.
-    middle = len(days) // 2
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        later = pool.submit(_on_own_connection, read, where, params, days[middle:],
-                            bounds[middle:])
-        rows = read(where, params, days[:middle + 1], bounds[:middle + 1])
-        return rows + later.result()
-
-
-def _on_own_connection(read, *args) -> list[tuple]:
-    with database.db.connection_context():
-        return read(*args)
+    # One read on one connection: splitting the period over two connections measured
+    # slower on both databases once the rows are few.
+    if database.is_postgres():
+        return _rows_by_bucket(where, params, days, bounds)
+    if not filters.segment:
+        rows = _rows_by_pair(survey, filters.touchpoint, days, bounds)
+        if rows is not None:
+            return rows
+    return _rows_by_day(where, params, days, bounds)
 
 
 def _rows_by_bucket(where: str, params: list, days: list, bounds: list) -> list[tuple]:
@@ -157,6 +163,58 @@ def _rows_by_bucket(where: str, params: list, days: list, bounds: list) -> list[
     cursor = database.db.execute_sql(sql, [bounds, *params, bounds[0], bounds[-1]])
     return [(days[bucket - 1], touchpoint, score, count)
             for bucket, touchpoint, score, count in cursor.fetchall()]
+
+
+def _rows_by_pair(survey: Survey, touchpoint: str | None, days: list,
+                  bounds: list) -> list[tuple] | None:
+    # SQLite groups by sorting every row. The (survey, touchpoint, score, created_at) index
+    # needs no sort: with the few (touchpoint, score) pairs known, each pair's answers in
+    # each stretch are one range of it, counted without reading the table. Measured at a
+    # million answers: a third of a bare GROUP BY score. None: too many queries to pay.
+    cursor = database.db.cursor()
+    pairs = [(name, score) for name in ([touchpoint] if touchpoint else
+                                        _touchpoints(cursor, survey.id))
+             for score in _scores(cursor, survey.id, name)]
+    if len(pairs) * (len(days) - 1) > MAX_RANGE_COUNTS:
+        return None
+    sql = (f"SELECT COUNT(*) FROM {TABLE} WHERE survey_id = ? AND touchpoint IS ? "
+           f"AND score = ? AND created_at >= ? AND created_at < ?")
+    # Text in peewee's own storage format: the bounds compare as the stored values do.
+    stored = [str(bound) for bound in bounds]
+    rows = []
+    for name, score in pairs:
+        for index, day in enumerate(days[:-1]):
+            count = cursor.execute(sql, (survey.id, name, score, stored[index],
+                                         stored[index + 1])).fetchone()[0]
+            if count:
+                rows.append((day, name, score, count))
+    return rows
+
+
+def _touchpoints(cursor, survey_id: str) -> list[str | None]:
+    """The survey's distinct touchpoints (None too), a step into the index for each."""
+    sql = f"SELECT touchpoint FROM {TABLE} WHERE survey_id = ? AND touchpoint IS NULL LIMIT 1"
+    names: list[str | None] = [None] if cursor.execute(sql, (survey_id,)).fetchone() else []
+    sql = (f"SELECT touchpoint FROM {TABLE} WHERE survey_id = ? AND touchpoint > ? "
+           f"ORDER BY touchpoint LIMIT 1")
+    row = cursor.execute(sql.replace("touchpoint > ?", "touchpoint IS NOT NULL"),
+                         (survey_id,)).fetchone()
+    while row:
+        names.append(row[0])
+        row = cursor.execute(sql, (survey_id, row[0])).fetchone()
+    return names
+
+
+def _scores(cursor, survey_id: str, touchpoint: str | None) -> list[int]:
+    """The distinct scores given at a touchpoint, a step into the index for each."""
+    sql = (f"SELECT score FROM {TABLE} WHERE survey_id = ? AND touchpoint IS ? AND score > ? "
+           f"ORDER BY score LIMIT 1")
+    scores: list[int] = []
+    row = cursor.execute(sql, (survey_id, touchpoint, -(2**31))).fetchone()
+    while row:
+        scores.append(row[0])
+        row = cursor.execute(sql, (survey_id, touchpoint, row[0])).fetchone()
+    return scores
 
 
 def _rows_by_day(where: str, params: list, days: list, bounds: list) -> list[tuple]:

@@ -182,7 +182,12 @@ class Response(BaseModel):
     contact = CharField(max_length=254, null=True, index=True)
 
     class Meta:
-        indexes = ((("survey", "created_at"), False),)
+        indexes = (
+            (("survey", "created_at"), False),
+            # Score counts on SQLite: one step into this index per touchpoint, score and
+            # period counts the answers without reading the table or sorting (server/counts.py).
+            (("survey", "touchpoint", "score", "created_at"), False),
+        )
 
 
 class UsedToken(BaseModel):

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from .counts import (  # noqa: F401 (the public interface of score queries)
     TZ,
+    Cuts,
     DayRow,
     Filters,
     Histogram,
@@ -61,10 +62,25 @@ def period_label(start: dt.date, interval: str) -> str:
     return f"{start.year}-{start.month:02d}"
 
 
+def period_cuts(interval: str, extra: Iterable[dt.date] = ()) -> Cuts:
+    """Cut days for counts.day_rows: every period start between the first and last day."""
+    def cuts(first: dt.date, last: dt.date) -> Iterator[dt.date]:
+        start = bucket_start(first, interval)
+        while start <= last:
+            yield start
+            start = next_bucket(start, interval)
+        yield from extra
+    return cuts
+
+
 def _fold_series(metric: str, rows: Iterable[DayRow], interval: str) -> list[dict]:
     buckets: dict[dt.date, Counter] = defaultdict(Counter)
+    periods: dict[dt.date, dt.date] = {}  # day -> its period's start, computed once per day
     for day, _touchpoint, score, count in rows:
-        buckets[bucket_start(day, interval)][score] += count
+        start = periods.get(day)
+        if start is None:
+            start = periods[day] = bucket_start(day, interval)
+        buckets[start][score] += count
     series: list[dict] = []
     if not buckets:
         return series
@@ -82,7 +98,8 @@ def _fold_series(metric: str, rows: Iterable[DayRow], interval: str) -> list[dic
 def series(survey: Survey, filters: Filters, interval: str) -> list[dict]:
     """One summary per Amsterdam day, ISO week or month; `start`/`end` are dates."""
     bucket_start(dt.date.today(), interval)  # rejects an unknown interval before querying
-    return _fold_series(survey.metric, day_rows(survey, filters), interval)
+    rows = day_rows(survey, filters, period_cuts(interval))
+    return _fold_series(survey.metric, rows, interval)
 
 
 def _fold_touchpoints(survey: Survey, filters: Filters, rows: Iterable[DayRow]) -> list[dict]:
@@ -101,7 +118,7 @@ def _fold_touchpoints(survey: Survey, filters: Filters, rows: Iterable[DayRow]) 
 
 def touchpoint_breakdown(survey: Survey, filters: Filters) -> list[dict]:
     """A summary per touchpoint: the survey's own first, then others, then none (null)."""
-    return _fold_touchpoints(survey, filters, day_rows(survey, filters))
+    return _fold_touchpoints(survey, filters, day_rows(survey, filters, period_cuts("month")))
 
 
 def _histogram_between(survey: Survey, start: dt.date, end: dt.date,
@@ -130,16 +147,42 @@ def _period(survey: Survey, start: dt.date, end: dt.date, rows: list[DayRow] | N
             "n": summary.n}
 
 
+def _target_start(survey: Survey) -> tuple[dt.date, dt.date]:
+    """The day the target period began, and the first day its current score counts."""
+    start = survey.target_set_at or survey.baseline_to or local_day_of(survey.created_at)
+    current_from = max(start, survey.baseline_to + dt.timedelta(days=1)) \
+        if survey.baseline_to else start
+    return start, current_from
+
+
+def _recent_from(today: dt.date) -> dt.date:
+    return _months_before(today, SUGGESTION_MONTHS) + dt.timedelta(days=1)
+
+
+def target_days(survey: Survey, today: dt.date) -> list[dt.date]:
+    """Every day on which a period of target_report or suggestions begins or after it ends:
+    rows cut at these days (counts.day_rows) add up to each period exactly."""
+    days = [today + dt.timedelta(days=1)]
+    if survey.baseline_from and survey.baseline_to:
+        days += [survey.baseline_from, survey.baseline_to + dt.timedelta(days=1)]
+    else:
+        days.append(_recent_from(today))
+    _start, current_from = _target_start(survey)
+    days += [current_from, max(today, current_from) + dt.timedelta(days=1)]
+    return days
+
+
 def target_report(survey: Survey, today: dt.date, rows: list[DayRow] | None = None) -> dict | None:
-    """Progress to the survey's target: current = answers since the target period began."""
+    """Progress to the survey's target: current = answers since the target period began.
+
+    `rows`, when given, are all the survey's answers cut at every day of target_days.
+    """
     if survey.target_value is None or survey.target_due is None:
         return None
     baseline = None
     if survey.baseline_from and survey.baseline_to:
         baseline = _period(survey, survey.baseline_from, survey.baseline_to, rows)
-    start = survey.target_set_at or survey.baseline_to or local_day_of(survey.created_at)
-    current_from = max(start, survey.baseline_to + dt.timedelta(days=1)) \
-        if survey.baseline_to else start
+    start, current_from = _target_start(survey)
     current = _period(survey, current_from, max(today, current_from), rows)
     progress = target_progress(baseline["value"] if baseline else None, survey.target_value,
                                current["value"], start, survey.target_due, today)
@@ -162,8 +205,7 @@ def suggestions(survey: Survey, today: dt.date, rows: list[DayRow] | None = None
         basis = {"kind": "baseline",
                  **_period(survey, survey.baseline_from, survey.baseline_to, rows)}
     else:
-        start = _months_before(today, SUGGESTION_MONTHS) + dt.timedelta(days=1)
-        basis = {"kind": "recent", **_period(survey, start, today, rows)}
+        basis = {"kind": "recent", **_period(survey, _recent_from(today), today, rows)}
     if basis["value"] is None:
         return None
     return {**suggested_targets(survey.metric, basis["value"]), "based_on": basis}
@@ -174,7 +216,9 @@ def score_report(survey: Survey, filters: Filters, interval: str = "month",
     """The JSON body of GET /api/v1/surveys/<id>/score."""
     bucket_start(dt.date.today(), interval)
     today = today or local_today()
-    rows = day_rows(survey, filters)
+    # Cut at every period of the series and, unfiltered, of the target: few rows, exact sums.
+    extra = target_days(survey, today) if filters.is_empty() else ()
+    rows = day_rows(survey, filters, period_cuts(interval, extra))
     total: Counter = Counter()
     for _day, _touchpoint, score, count in rows:
         total[score] += count

@@ -31,7 +31,7 @@ def test_declared_indexes_exist(app):
 def test_migrate_is_idempotent(app):
     first = database.schema_version()
     assert database.migrate() == []
-    assert database.schema_version() == first == "0002_response_reference"
+    assert database.schema_version() == first == "0003_response_score_index"
     assert database.pending_migrations() == []
 
 
