@@ -82,7 +82,11 @@ def insert(database: Database, survey: str, count: int) -> float:
                 for row in data:
                     copy.write_row(row)
         conn.commit()
-        conn.execute("ANALYZE response")
-        conn.commit()
+        # VACUUM as autovacuum does in life after bulk inserts (PostgreSQL 13+ vacuums
+        # insert-only tables too; the bench server may run with it off): it marks pages
+        # all-visible, which the score report's index-only counts rely on, and it runs
+        # before every timing, so the bare GROUP BY queries read the same vacuumed table.
+        conn.autocommit = True
+        conn.execute("VACUUM ANALYZE response")
     conn.close()
     return time.perf_counter() - start
