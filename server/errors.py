@@ -40,6 +40,17 @@ def error_body(status: int, message: str, code: str | None = None,
 
 
 def wants_json() -> bool:
+    """JSON for the API, for JSON bodies, and for clients that prefer it to HTML.
+
+    Decided once per request: visitor requests ask several times.
+    """
+    answer = request.environ.get("tevreden.wants_json")
+    if answer is None:
+        answer = request.environ["tevreden.wants_json"] = prefers_json()
+    return answer
+
+
+def prefers_json() -> bool:
     if request.path.startswith("/api/") or request.is_json:
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -83,6 +84,25 @@ def survey_ceiling() -> str:
 
 def survey_key() -> str:
     return "survey:" + str((request.view_args or {}).get("survey", ""))
+
+
+def answer_limits(view):
+    """Posted answers: the per-address limit and the survey's ceiling, when limits are on.
+
+    flask-limiter's decorators identify the request and look its limits up even when limits
+    are off (TEVREDEN_RATELIMIT=off): a tenth of recording an answer. Off, the view is called
+    directly; on, exactly as the two stacked decorators would.
+    """
+    limited = limiter.limit(response_limit)(
+        limiter.limit(survey_ceiling, key_func=survey_key)(view))
+
+    @functools.wraps(view)
+    def limited_when_on(*args, **kwargs):
+        if current_app.config["RATELIMIT_ENABLED"]:
+            return limited(*args, **kwargs)
+        return view(*args, **kwargs)
+
+    return limited_when_on
 
 
 def limits_enabled() -> bool:

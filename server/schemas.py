@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import re
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
@@ -206,6 +208,16 @@ class VisitorDetailsSchema(Schema):
         super().__init__(**kwargs)
         self.survey = survey
 
+    @classmethod
+    def for_survey(cls, survey) -> VisitorDetailsSchema:
+        """A schema for the survey's rules, shared by every answer under the same rules.
+
+        marshmallow copies every field for each new schema (a tenth of a visitor's answer);
+        loading keeps no state in the schema, so one made for a set of rules serves all.
+        """
+        return _visitor_schema(cls, SurveyRules(survey.metric, tuple(survey.touchpoints),
+                                                survey.consent_mode))
+
     def handle_error(self, error: ValidationError, data, **kwargs):
         raise ValidationError(translated(error.messages), data=error.data,
                               valid_data=error.valid_data)
@@ -291,3 +303,16 @@ class VisitorResponseSchema(VisitorDetailsSchema):
         if value is not None and not TAG.match(value):
             raise ValidationError(_("Use a short tag: 1-64 lowercase letters, digits, '-' "
                                     "or '_'."))
+
+
+class SurveyRules(NamedTuple):
+    """What the visitor schemas check an answer against."""
+
+    metric: str
+    touchpoints: tuple[str, ...]
+    consent_mode: str
+
+
+@functools.lru_cache(maxsize=256)
+def _visitor_schema(cls: type[VisitorDetailsSchema], rules: SurveyRules) -> VisitorDetailsSchema:
+    return cls(rules)

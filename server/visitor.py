@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 
 import flask_babel
-from flask import Blueprint, g, make_response, render_template, request
+from flask import Blueprint, current_app, g, make_response, render_template, request
 from flask import Response as FlaskResponse
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
@@ -39,9 +42,11 @@ def N_(text: str) -> str:
 
 def use_language(*candidates: str | None) -> str:
     """Answer in the first supported language among the candidates (Dutch otherwise)."""
-    g.lang = choose_language(*candidates)
-    flask_babel.refresh()
-    return g.lang
+    lang = choose_language(*candidates)
+    if g.get("lang") != lang:  # Flask-Babel keeps the locale it found: look again
+        g.lang = lang
+        flask_babel.refresh()
+    return lang
 
 
 def is_htmx() -> bool:
@@ -56,6 +61,48 @@ def render_step(step: str, http_status: int = 200, **context) -> FlaskResponse:
     template = f"widget/{step}" if is_htmx() else "widget/page.html"
     return make_response(render_template(template, step=f"widget/{step}", **context),
                          http_status)
+
+
+class TokenPages:
+    """Widget pages rendered once per survey state and request, with only the token new.
+
+    A widget page is the same text for every visitor who opens the same survey (as stored
+    now) in the same language, mode, origin, touchpoint, segment and preselected score; only
+    its single-use token differs. Rendering it (Jinja, a dozen catalogue look-ups) cost more
+    than the rest of the request, so each is rendered once with a placeholder where the token
+    goes, and later requests fill in their own token. The key holds the survey's and site's
+    stored columns, so a change to either renders anew; the least recently used of `size`
+    pages is forgotten first. Templates that reload (debug) are rendered every time.
+    """
+
+    PLACEHOLDER = "\x1etevreden-form-token\x1e"  # no template, setting or tag can hold \x1e
+
+    def __init__(self, size: int = 512):
+        self.size = size
+        self.pages: OrderedDict[Hashable, tuple[str, str]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def render(self, key: Hashable, token: str,
+               render: Callable[[str], FlaskResponse]) -> FlaskResponse:
+        """The page for `key` with `token` in it; `render(token)` makes it when not kept."""
+        if current_app.jinja_env.auto_reload:
+            return render(token)
+        key = (key, is_htmx(), request.script_root)
+        with self.lock:
+            parts = self.pages.get(key)
+            if parts is not None:
+                self.pages.move_to_end(key)
+        if parts is None:
+            response = render(self.PLACEHOLDER)
+            pieces = response.get_data(as_text=True).split(self.PLACEHOLDER)
+            if response.status_code != 200 or len(pieces) != 2:
+                return render(token)  # not a page this cache can hold: render as usual
+            parts = (pieces[0], pieces[1])
+            with self.lock:
+                self.pages[key] = parts
+                while len(self.pages) > self.size:
+                    self.pages.popitem(last=False)
+        return make_response(parts[0] + token + parts[1])
 
 
 def visitor_error(exc: Exception) -> FlaskResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 
@@ -13,7 +14,7 @@ from marshmallow import ValidationError
 from .db import db
 from .errors import ApiError, wants_json
 from .invites import read_invite
-from .limits import limiter, response_limit, survey_ceiling, survey_key
+from .limits import answer_limits
 from .models import Response, Site, Survey
 from .responses import (
     AlreadyAnswered,
@@ -36,9 +37,10 @@ from .schemas import (
 )
 from .scoring import SCALES
 from .signing import InvalidToken
-from .visitor import N_, is_htmx, render_step, use_language, visitor_blueprint
+from .visitor import N_, TokenPages, is_htmx, render_step, use_language, visitor_blueprint
 
 bp = visitor_blueprint("widget", __name__)
+pages = TokenPages()
 
 ORIGIN = re.compile(r"^https?://[a-z0-9.\-\[\]:]+$")
 SCORE = re.compile(r"^[ \t]*[0-9]{1,2}[ \t]*$")
@@ -61,13 +63,15 @@ def visitor_headers(response: FlaskResponse) -> FlaskResponse:
     """Every answer here is shown in the site's iframe: framed by its origins, never cached."""
     survey = g.get("survey")
     response.headers["Content-Security-Policy"] = widget_policy(
-        survey.site.origins if survey else [])
+        tuple(survey.site.origins) if survey else ())
     response.headers["Cache-Control"] = "no-store"  # a page holds a single-use token
-    response.vary.add("HX-Request")
+    vary = response.headers.get("Vary")  # not response.vary: that parses and rewrites it
+    response.headers["Vary"] = f"{vary}, HX-Request" if vary else "HX-Request"
     return response
 
 
-def widget_policy(origins: list[str]) -> str:
+@functools.lru_cache(maxsize=256)
+def widget_policy(origins: tuple[str, ...]) -> str:
     ancestors = " ".join(o for o in origins if ORIGIN.match(o)) or "'none'"
     return ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             f"connect-src 'self'; form-action 'self'; base-uri 'none'; "
@@ -97,13 +101,27 @@ def survey_sql() -> tuple[str, list, int]:
     return _survey_sql[kind]
 
 
-def loaded(model, values) -> Survey | Site:
+def loaded(model, values: dict) -> Survey | Site:
     """A model instance as peewee's own query would have made it from these columns."""
     instance = model(__no_default__=1)
-    instance.__data__ = {field.name: field.python_value(value)
-                         for field, value in zip(model._meta.sorted_fields, values, strict=True)}
+    # Lists are copied: the converted values are shared by every request for this row.
+    instance.__data__ = {name: list(value) if isinstance(value, list) else value
+                         for name, value in values.items()}
     instance._dirty.clear()
     return instance
+
+
+@functools.lru_cache(maxsize=256)
+def converted(row: tuple) -> tuple[dict, dict]:
+    """The survey's and site's stored columns as field values, converted once per row.
+
+    Converting (times parsed from SQLite's text, lists from JSON) cost as much as the query;
+    a changed survey or site is another row, so it is converted anew.
+    """
+    split = len(Survey._meta.sorted_fields)
+    return tuple({field.name: field.python_value(value)
+                  for field, value in zip(model._meta.sorted_fields, values, strict=True)}
+                 for model, values in ((Survey, row[:split]), (Site, row[split:])))
 
 
 def active_survey(survey_id: str) -> Survey:
@@ -112,11 +130,13 @@ def active_survey(survey_id: str) -> Survey:
     row = db.execute_sql(sql, params).fetchone()
     if row is None:
         raise ApiError(404, _("This survey does not exist or is closed."))
-    split = len(Survey._meta.sorted_fields)
-    survey = loaded(Survey, row[:split])
-    survey.site = loaded(Site, row[split:])
+    row = tuple(row)
+    survey_values, site_values = converted(row)
+    survey = loaded(Survey, survey_values)
+    survey.site = loaded(Site, site_values)
     survey._dirty.clear()
     g.survey = survey
+    g.survey_row = row  # the survey and site as stored: a key for rendered pages
     return survey
 
 
@@ -182,13 +202,17 @@ def page(survey: str):
     low, high = SCALES[survey.metric]
     selected = as_score(request.args.get("score"))
     selected = selected if selected is not None and low <= selected <= high else None
-    return render_step("_score.html", **score_context(
-        survey, issue_token(survey, lang), selected,
-        touchpoint=None if invite else tag_or_none(request.args.get("touchpoint"),
-                                                   survey.touchpoints),
-        segment=None if invite else tag_or_none(request.args.get("segment")),
-        invite=request.args["invite"] if invite else None,
-        autosubmit=bool(invite and selected is not None)))
+    token = issue_token(survey, lang)
+    if invite:
+        return render_step("_score.html", **score_context(
+            survey, token, selected, invite=request.args["invite"],
+            autosubmit=selected is not None))
+    touchpoint = tag_or_none(request.args.get("touchpoint"), survey.touchpoints)
+    segment = tag_or_none(request.args.get("segment"))
+    return pages.render(
+        (g.survey_row, lang, g.origin, g.mode, selected, touchpoint, segment), token,
+        lambda token: render_step("_score.html", **score_context(
+            survey, token, selected, touchpoint=touchpoint, segment=segment)))
 
 
 def submitted() -> dict:
@@ -231,8 +255,7 @@ def form_again(survey: Survey, raw: dict, token: dict | None) -> dict:
 
 
 @bp.post("/w/<survey>/responses")
-@limiter.limit(response_limit)
-@limiter.limit(survey_ceiling, key_func=survey_key)
+@answer_limits
 def create_response(survey: str):
     """Record a score (with whatever else was sent), spending the form's token."""
     survey = active_survey(survey)
@@ -250,7 +273,7 @@ def create_response(survey: str):
     if not wants_json():
         use_language(token["lang"] if token else None, survey.default_language)
     try:
-        data = VisitorResponseSchema(survey).load(raw)
+        data = VisitorResponseSchema.for_survey(survey).load(raw)
     except ValidationError as err:
         return refuse(422, _("Please check your answer."), "_score.html", messages(err),
                       **form_again(survey, raw, token))
@@ -311,8 +334,7 @@ def details(survey: str, receipt: str):
 
 
 @bp.post("/w/<survey>/responses/<receipt>")
-@limiter.limit(response_limit)
-@limiter.limit(survey_ceiling, key_func=survey_key)
+@answer_limits
 def save_details(survey: str, receipt: str):
     """The second step: a comment, consent and contact added to the same answer."""
     survey = active_survey(survey)
@@ -324,7 +346,7 @@ def save_details(survey: str, receipt: str):
     raw = submitted()
     if not raw.get("skip"):
         try:
-            data = VisitorDetailsSchema(survey).load(raw)
+            data = VisitorDetailsSchema.for_survey(survey).load(raw)
         except ValidationError as err:
             return refuse(422, _("Please check your answer."), "_details.html", messages(err),
                           **details_context(response, receipt, values=raw))

@@ -221,3 +221,75 @@ def test_the_demo_shop_carries_the_real_snippet(client, make, app):
 def test_without_a_demo_the_shop_says_how_to_make_one(client):
     page = client.get("/demo")
     assert page.status_code == 404 and "tevreden demo" in page.get_data(as_text=True)
+
+
+# --- Pages rendered once per survey state (server.visitor.TokenPages) -------------------
+
+TOKEN = re.compile(r'name="token" value="([^"]+)"')
+
+
+def test_pages_differ_only_in_their_single_use_token(client, survey):
+    pages = [html_of(client, f"/w/{survey.id}?touchpoint=checkout") for _ in range(3)]
+    tokens = [TOKEN.search(html).group(1) for html in pages]
+    assert len(set(tokens)) == 3
+    assert len({html.replace(token, "") for html, token in zip(pages, tokens, strict=True)}) == 1
+    for token in tokens:  # every page's token is its own, and spendable once
+        assert answer(client, survey, token=token, score=9).status_code == 201
+        assert answer(client, survey, token=token, score=9).status_code == 409
+
+
+def test_each_language_mode_and_request_kind_has_its_own_page(client, survey):
+    dutch = html_of(client, f"/w/{survey.id}")
+    english = html_of(client, f"/w/{survey.id}?lang=en")
+    popup = html_of(client, f"/w/{survey.id}?mode=popup&origin={SHOP}")
+    fragment = client.get(f"/w/{survey.id}", headers=HTMX).get_data(as_text=True)
+    assert '<html lang="nl">' in dutch and '<html lang="en">' in english
+    assert 'class="widget popup"' in popup and f'data-origin="{SHOP}"' in popup
+    assert 'class="widget popup"' not in html_of(client, f"/w/{survey.id}")
+    assert "<html" not in fragment and TOKEN.search(fragment)
+    assert 'value="7" checked' in html_of(client, f"/w/{survey.id}?score=7")
+    assert "checked" not in html_of(client, f"/w/{survey.id}")
+
+
+def test_a_changed_survey_or_site_shows_at_once(client, survey):
+    assert "Hoe waarschijnlijk" in html_of(client, f"/w/{survey.id}")
+    survey.question_nl = "Zou je hier opnieuw bestellen?"
+    survey.save()
+    assert "Zou je hier opnieuw bestellen?" in html_of(client, f"/w/{survey.id}")
+    survey.site.name = "De Nieuwe Winkel"
+    survey.site.save()
+    assert "De Nieuwe Winkel" in html_of(client, f"/w/{survey.id}")
+    survey.active = False
+    survey.save()
+    assert client.get(f"/w/{survey.id}").status_code == 404
+
+
+def test_a_question_holding_the_placeholder_is_rendered_with_its_token(client, make):
+    from server.visitor import TokenPages
+
+    survey = make.survey(question_nl=f"Goed{TokenPages.PLACEHOLDER}?")
+    html = html_of(client, f"/w/{survey.id}")
+    token = TOKEN.search(html).group(1)
+    assert TokenPages.PLACEHOLDER not in token
+    assert answer(client, survey, token=token, score=8).status_code == 201
+
+
+def test_reloading_templates_renders_every_page(app, client, survey):
+    from server.widget import pages
+
+    app.jinja_env.auto_reload = True  # as with FLASK_DEBUG: edited templates show at once
+    before = len(pages.pages)
+    html_of(client, f"/w/{survey.id}?segment=never-cached")
+    assert len(pages.pages) == before
+
+
+def test_the_page_cache_forgets_the_least_recently_used(app):
+    from server.visitor import TokenPages
+
+    cache = TokenPages(size=2)
+    with app.test_request_context("/w/x"):
+        for key in ("a", "b", "a", "c"):
+            response = cache.render(key, "t", lambda token, key=key: app.make_response(
+                f"<p>{key}:{token}</p>"))
+            assert response.get_data(as_text=True) == f"<p>{key}:t</p>"
+    assert [key[0] for key in cache.pages] == ["a", "c"]

@@ -167,3 +167,20 @@ def test_score_counts_add_up_over_periods_and_touchpoints(client, make, metric, 
         assert summary["score"] is None or minimum <= summary["score"] <= maximum
     periods = [entry["period"] for entry in report["series"]]
     assert periods == sorted(periods) and len(set(periods)) == len(periods)
+
+
+def test_one_schema_serves_every_survey_with_the_same_rules(in_request):
+    """Shared between answers (and threads): a schema keeps no state of an answer."""
+    nps, same = survey("nps", "optional"), survey("nps", "optional")
+    same.id = "t" * 16
+    schema = VisitorResponseSchema.for_survey(nps)
+    assert VisitorResponseSchema.for_survey(same) is schema
+    assert VisitorResponseSchema.for_survey(survey("csat", "optional")) is not schema
+    fewer = survey("nps", "optional")
+    fewer.touchpoints = ["checkout"]
+    assert VisitorResponseSchema.for_survey(fewer) is not schema
+    with pytest.raises(ValidationError) as refused:
+        VisitorResponseSchema.for_survey(fewer).load({"token": "t", "score": 3,
+                                                      "touchpoint": TOUCHPOINTS[-1]})
+    assert "touchpoint" in messages(refused.value)
+    assert schema.load({"token": "t", "score": 3, "touchpoint": TOUCHPOINTS[-1]})["score"] == 3
