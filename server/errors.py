@@ -53,6 +53,9 @@ def wants_json() -> bool:
 def prefers_json() -> bool:
     if request.path.startswith("/api/") or request.is_json:
         return True
+    accept = request.environ.get("HTTP_ACCEPT", "")
+    if "json" not in accept and "application/*" not in accept:
+        return False  # nothing could outweigh HTML (*/* included): no need to parse it
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json" and request.accept_mimetypes[best] > (
         request.accept_mimetypes["text/html"])

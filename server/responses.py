@@ -97,10 +97,11 @@ def insert(instance):
     model = type(instance)
     data = {name: value for name, value in instance.__data__.items()
             if not (name == model._meta.primary_key.name and value is None)}
-    cursor = db.execute_sql(insert_sql(type(db.obj), model, tuple(data)),
-                            [model._meta.fields[name].db_value(value)
-                             for name, value in data.items()])
-    primary_key = cursor.fetchone()[0] if db.obj.returning_clause else cursor.lastrowid
+    database = db.obj
+    cursor = database.execute_sql(insert_sql(type(database), model, tuple(data)),
+                                  [model._meta.fields[name].db_value(value)
+                                   for name, value in data.items()])
+    primary_key = cursor.fetchone()[0] if database.returning_clause else cursor.lastrowid
     setattr(instance, model._meta.primary_key.name, primary_key)
     instance._dirty.clear()
     return instance

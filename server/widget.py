@@ -127,7 +127,7 @@ def converted(row: tuple) -> tuple[dict, dict]:
 def active_survey(survey_id: str) -> Survey:
     sql, params, at = survey_sql()
     params = [*params[:at], survey_id, *params[at + 1:]]
-    row = db.execute_sql(sql, params).fetchone()
+    row = db.obj.execute_sql(sql, params).fetchone()
     if row is None:
         raise ApiError(404, _("This survey does not exist or is closed."))
     row = tuple(row)
