@@ -172,6 +172,7 @@ class WalCheckpointer:
         self.lock = threading.Lock()
         self.stopped = threading.Event()
         self.conn: sqlite3.Connection | None = None
+        self.thread: threading.Thread | None = None
 
     def ensure_started(self) -> None:
         """Cheap on every request: one integer comparison once the thread runs."""
@@ -181,8 +182,9 @@ class WalCheckpointer:
             if self.pid != os.getpid():
                 self.conn = None  # a parent's connection is not for a forked child
                 self.stopped.clear()
-                threading.Thread(target=self.loop, name="tevreden-checkpoint",
-                                 daemon=True).start()
+                self.thread = threading.Thread(target=self.loop, name="tevreden-checkpoint",
+                                               daemon=True)
+                self.thread.start()
                 self.pid = os.getpid()
 
     def loop(self) -> None:

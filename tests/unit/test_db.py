@@ -124,7 +124,9 @@ def test_the_checkpointer_thread_runs_and_survives_a_bad_round(sqlite_file, tmp_
     original = checkpointer.checkpoint
     checkpointer.checkpoint = lambda: rounds.append(original()) or rounds[-1]
     checkpointer.ensure_started()
+    thread = checkpointer.thread
     checkpointer.ensure_started()  # once per process
+    assert checkpointer.thread is thread and thread.is_alive()
     with connection(), write_transaction():
         database.db.execute_sql("INSERT INTO answer (n) VALUES (1)")
     deadline = time.monotonic() + 5
@@ -132,4 +134,5 @@ def test_the_checkpointer_thread_runs_and_survives_a_bad_round(sqlite_file, tmp_
         time.sleep(0.02)
     checkpointer.stop()
     assert any(r and r[0] and r[0] == r[1] for r in rounds)
-    assert sum(t.name == "tevreden-checkpoint" for t in threading.enumerate()) <= 1
+    thread.join(timeout=5)
+    assert not thread.is_alive()
