@@ -27,6 +27,8 @@ from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 import migrations as migrations_package
 
+from .background import WorkerThread
+
 db = DatabaseProxy()
 log = logging.getLogger(__name__)
 
@@ -157,35 +159,24 @@ def bind(database: Database) -> None:
     db.initialize(database)
 
 
-class WalCheckpointer:
+class WalCheckpointer(WorkerThread):
     """Copies SQLite's write-ahead log into the database from a thread of each worker.
 
     PASSIVE: it never waits for readers or writers, and a request never waits for it. Once
     every frame is copied, the next commit starts the log from its beginning again, so the
-    file stays small. Started on the first request of each process, as gunicorn forks.
+    file stays small.
     """
 
+    name = "tevreden-checkpoint"
+
     def __init__(self, path: str, interval: float = CHECKPOINT_EVERY_SECONDS):
+        super().__init__()
         self.path = path
         self.interval = interval
-        self.pid: int | None = None
-        self.lock = threading.Lock()
-        self.stopped = threading.Event()
         self.conn: sqlite3.Connection | None = None
-        self.thread: threading.Thread | None = None
 
-    def ensure_started(self) -> None:
-        """Cheap on every request: one integer comparison once the thread runs."""
-        if self.pid == os.getpid():
-            return
-        with self.lock:
-            if self.pid != os.getpid():
-                self.conn = None  # a parent's connection is not for a forked child
-                self.stopped.clear()
-                self.thread = threading.Thread(target=self.loop, name="tevreden-checkpoint",
-                                               daemon=True)
-                self.thread.start()
-                self.pid = os.getpid()
+    def forked(self) -> None:
+        self.conn = None  # the parent's connection is not this process's to use
 
     def loop(self) -> None:
         while not self.stopped.wait(self.interval):
@@ -208,9 +199,6 @@ class WalCheckpointer:
         if self.conn is not None:
             self.conn.close()
             self.conn = None
-
-    def stop(self) -> None:
-        self.stopped.set()
 
 
 def is_sqlite() -> bool:

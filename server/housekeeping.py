@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import threading
 from collections.abc import Callable
 
 from flask import Flask
 
 from . import retention
+from .background import WorkerThread
 from .db import connection, write_transaction
 from .models import Job, utcnow
 
@@ -67,30 +66,17 @@ def run_due_purge(now: dt.datetime | None = None) -> dict[str, int] | None:
     return result
 
 
-class Housekeeping:
+class Housekeeping(WorkerThread):
     """Starts the background check once per worker process; the clock is injectable."""
+
+    name = "tevreden-housekeeping"
 
     def __init__(self, app: Flask, clock: Clock = utcnow,
                  interval: float = CHECK_EVERY_SECONDS):
+        super().__init__()
         self.app = app
         self.clock = clock
         self.interval = interval
-        self.pid: int | None = None
-        self.lock = threading.Lock()
-        self.stopped = threading.Event()
-        self.thread: threading.Thread | None = None
-
-    def ensure_started(self) -> None:
-        """Cheap on every request: one integer comparison once the thread runs."""
-        if self.pid == os.getpid():
-            return
-        with self.lock:
-            if self.pid != os.getpid():  # a new process (gunicorn forked us) needs its thread
-                self.stopped.clear()
-                self.thread = threading.Thread(target=self.loop, name="tevreden-housekeeping",
-                                               daemon=True)
-                self.thread.start()
-                self.pid = os.getpid()
 
     def loop(self) -> None:
         while not self.stopped.is_set():
@@ -105,11 +91,6 @@ class Housekeeping:
         except Exception:
             log.exception("housekeeping: purge check failed")
             return None
-
-    def stop(self) -> None:
-        self.stopped.set()
-        if self.thread is not None:
-            self.thread.join(timeout=5)
 
 
 def init_app(app: Flask) -> None:

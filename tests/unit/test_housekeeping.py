@@ -10,7 +10,7 @@ import threading
 import pytest
 from flask import Flask
 
-from server import housekeeping
+from server import background, housekeeping
 from server.housekeeping import Housekeeping
 
 NOW = dt.datetime(2026, 1, 2, 3, 4, 5)
@@ -43,7 +43,7 @@ def test_one_thread_per_process_and_a_new_one_after_a_fork(keeper, monkeypatch):
     keeper.ensure_started()
     assert keeper.thread is first and keeper.calls == [NOW]
     # gunicorn forks workers: a process with another pid needs a thread of its own.
-    monkeypatch.setattr(housekeeping.os, "getpid", lambda: -1)
+    monkeypatch.setattr(background.os, "getpid", lambda: -1)
     keeper.ran.clear()
     keeper.ensure_started()
     assert keeper.thread is not first and keeper.ran.wait(5)
