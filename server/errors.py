@@ -53,7 +53,7 @@ def wants_json() -> bool:
 def prefers_json() -> bool:
     if request.path.startswith("/api/") or request.is_json:
         return True
-    accept = request.environ.get("HTTP_ACCEPT", "")
+    accept = request.environ.get("HTTP_ACCEPT", "").lower()
     if "json" not in accept and "application/*" not in accept:
         return False  # nothing could outweigh HTML (*/* included): no need to parse it
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])

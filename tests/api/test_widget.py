@@ -293,3 +293,21 @@ def test_the_page_cache_forgets_the_least_recently_used(app):
                 f"<p>{key}:{token}</p>"))
             assert response.get_data(as_text=True) == f"<p>{key}:t</p>"
     assert [key[0] for key in cache.pages] == ["a", "c"]
+
+
+@pytest.mark.parametrize("accept, json_wanted", [
+    ("application/json", True),
+    ("Application/JSON", True),
+    ("application/*", True),
+    ("text/html, application/json;q=0.9", False),
+    ("application/json, text/html;q=0.5", True),
+    ("*/*", False),
+    ("", False),
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", False),
+])
+def test_errors_follow_the_accept_header(client, accept, json_wanted):
+    response = client.get("/w/no-such-survey", headers={"Accept": accept} if accept else {})
+    assert response.status_code == 404
+    assert response.is_json == json_wanted
+    if not json_wanted:
+        assert "<html" in response.get_data(as_text=True)
