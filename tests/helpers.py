@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 
 def assert_error(response, status: int, code: str | None = None,
                  field: str | None = None) -> dict:
@@ -19,3 +21,17 @@ def assert_error(response, status: int, code: str | None = None,
     if field is not None:
         assert field in error["fields"], error
     return error
+
+
+def wait_until(target, expression: str, timeout: float = 10.0) -> None:
+    """Wait until a JavaScript expression is true in a Playwright page or frame.
+
+    Polled from here: Playwright's wait_for_function evaluates its text with eval inside the
+    page once it has to poll, and the widget's and dashboard's Content-Security-Policy (no
+    'unsafe-eval') refuses that, so it failed whenever the condition was not true at once.
+    """
+    deadline = time.monotonic() + timeout
+    while not target.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout} s: {expression}")
+        time.sleep(0.05)

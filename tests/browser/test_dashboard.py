@@ -10,6 +10,7 @@ import pytest
 
 from server.demo import add_history
 from server.models import ApiToken, Owner, Response, Site, Survey
+from tests.helpers import wait_until
 
 PASSWORD = "browser test password"
 
@@ -74,7 +75,7 @@ def test_filter_by_touchpoint_updates_the_report_in_place(live_server, page, sho
     page.evaluate("window.stillTheSamePage = true")
     with page.expect_response(re.compile(r"touchpoint=checkout")):
         page.get_by_label("Klantmoment", exact=True).select_option("checkout")
-    page.wait_for_function("document.querySelector('[data-testid=score]').textContent == '+100'")
+    wait_until(page, "document.querySelector('[data-testid=score]').textContent == '+100'")
     assert page.evaluate("window.stillTheSamePage") is True  # no full page load
     assert "touchpoint=checkout" in page.url  # and the address can be shared
     assert page.locator("#report-status").inner_text() == "Bijgewerkt: score +100 uit 2 antwoorden."

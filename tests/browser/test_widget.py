@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import expect
 
 from server.models import Owner, Response, Site, Survey
+from tests.helpers import wait_until
 
 FRAME = "iframe[title=Feedback]"
 
@@ -42,7 +43,7 @@ def shown_frame(page):
     """The widget's iframe once it has told the host page its height."""
     iframe = page.locator(FRAME)
     expect(iframe).to_be_visible()
-    page.wait_for_function(f"document.querySelector('{FRAME}').offsetHeight > 100")
+    wait_until(page, f"document.querySelector('{FRAME}').offsetHeight > 100")
     return iframe, page.frame_locator(FRAME)
 
 
@@ -110,7 +111,7 @@ def test_keyboard_only_flow(page, live_server, live_db, host_site):
 
     def expect_focus(name: str) -> None:
         # Focus moves after the key event is handled: wait for it rather than race it.
-        frame.wait_for_function(f"{FOCUSED} == {name!r}")
+        wait_until(frame, f"{FOCUSED} == {name!r}")
 
     for _ in range(4):  # past the shop's own link, into the widget
         page.keyboard.press("Tab")
@@ -125,7 +126,7 @@ def test_keyboard_only_flow(page, live_server, live_db, host_site):
     page.keyboard.press("Enter")  # nothing chosen yet: the error is announced
     alert = widget.get_by_role("alert").filter(has_text="Kies een score.")
     expect(alert).to_be_visible()
-    frame.wait_for_function("document.activeElement.classList.contains('errors')")
+    wait_until(frame, "document.activeElement.classList.contains('errors')")
     assert len(posts) == 1
 
     page.keyboard.press("Tab")
@@ -138,7 +139,7 @@ def test_keyboard_only_flow(page, live_server, live_db, host_site):
 
     page.keyboard.press("Enter")
     expect(widget.get_by_role("heading", name="Bedankt! Je score 4 is opgeslagen.")).to_be_visible()
-    frame.wait_for_function("document.activeElement.tagName == 'H1'")  # focus follows the step
+    wait_until(frame, "document.activeElement.tagName == 'H1'")  # focus follows the step
     page.keyboard.press("Tab")
     expect_focus("comment")
     page.keyboard.type("Alles met het toetsenbord")
