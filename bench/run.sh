@@ -7,7 +7,7 @@
 #   bench/run.sh weight                          widget bytes beside Formbricks' packages
 #   bench/run.sh all    [sqlite|postgres|both]   all of the above
 #   bench/run.sh report                          only rewrite RESULTS.md from bench/results/
-# Knobs: BENCH_DURATION (s per wrk run, 10), BENCH_ROUNDS (3), BENCH_ROWS (1000000),
+# Knobs: BENCH_DURATION (s per wrk run, 10), BENCH_ROUNDS (7), BENCH_ROWS (1000000),
 # BENCH_PG_URL (postgresql://postgres@127.0.0.1:5432/test; a fresh schema per run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
