@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import os
 import threading
+from abc import ABC, abstractmethod
 
 
-class WorkerThread:
+class WorkerThread(ABC):
     """A daemon thread each worker process starts once, at its first request.
 
     Lazily, so that it runs in the processes gunicorn forks rather than in the one that
-    forked them. Subclasses name it and give its `loop`, which ends when `stopped` is set.
+    forked them. It runs `step` at once and then every `interval` seconds until stopped.
     """
 
     name = "tevreden-background"
 
-    def __init__(self) -> None:
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
         self.pid: int | None = None
         self.lock = threading.Lock()
         self.stopped = threading.Event()
@@ -35,9 +37,21 @@ class WorkerThread:
 
     def forked(self) -> None:
         """Drop what a new process must not share with the one it was forked from."""
+        return None  # nothing, unless a subclass holds such a thing
+
+    @abstractmethod
+    def step(self) -> object:
+        """One round of the thread's work; it must not raise, or the thread ends."""
+
+    def finished(self) -> None:
+        """Release what the thread held, once it is stopped."""
+        return None  # nothing, unless a subclass holds such a thing
 
     def loop(self) -> None:
-        raise NotImplementedError
+        while not self.stopped.is_set():
+            self.step()
+            self.stopped.wait(self.interval)
+        self.finished()
 
     def stop(self) -> None:
         self.stopped.set()

@@ -170,17 +170,17 @@ class WalCheckpointer(WorkerThread):
     name = "tevreden-checkpoint"
 
     def __init__(self, path: str, interval: float = CHECKPOINT_EVERY_SECONDS):
-        super().__init__()
+        super().__init__(interval)
         self.path = path
-        self.interval = interval
         self.conn: sqlite3.Connection | None = None
 
     def forked(self) -> None:
         self.conn = None  # the parent's connection is not this process's to use
 
-    def loop(self) -> None:
-        while not self.stopped.wait(self.interval):
-            self.checkpoint()
+    def step(self) -> tuple[int, int] | None:
+        return self.checkpoint()
+
+    def finished(self) -> None:
         self.close()
 
     def checkpoint(self) -> tuple[int, int] | None:

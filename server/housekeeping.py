@@ -73,15 +73,12 @@ class Housekeeping(WorkerThread):
 
     def __init__(self, app: Flask, clock: Clock = utcnow,
                  interval: float = CHECK_EVERY_SECONDS):
-        super().__init__()
+        super().__init__(interval)
         self.app = app
         self.clock = clock
-        self.interval = interval
 
-    def loop(self) -> None:
-        while not self.stopped.is_set():
-            self.tick()
-            self.stopped.wait(self.interval)
+    def step(self) -> dict[str, int] | None:
+        return self.tick()
 
     def tick(self) -> dict[str, int] | None:
         """One check; never raises, so the thread survives a database hiccup."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import zlib
 from typing import Any
 
 from flask import current_app
@@ -67,7 +68,9 @@ class TokenSerializer(URLSafeTimedSerializer):
     def dump_payload(self, obj: Any) -> bytes:
         json = self.serializer.dumps(obj, **self.serializer_kwargs).encode()
         if len(json) >= self.COMPRESS_FROM:
-            return super().dump_payload(obj)
+            compressed = zlib.compress(json)
+            if len(compressed) < len(json) - 1:  # itsdangerous' rule and its "." mark
+                return b"." + base64_encode(compressed)
         return base64_encode(json)
 
 
