@@ -209,6 +209,12 @@ def is_postgres() -> bool:
     return isinstance(db.obj, PostgresqlDatabase)
 
 
+def write_lock() -> contextlib.AbstractContextManager:
+    """SQLite's write lock, taken for one statement that writes (it commits on its own)."""
+    lock = getattr(db.obj, "write_lock", None)
+    return lock.held() if lock else contextlib.nullcontext()
+
+
 @contextlib.contextmanager
 def write_transaction() -> Iterator[None]:
     """A transaction that takes SQLite's write lock up front (no deadlocked upgrades)."""
@@ -219,8 +225,7 @@ def write_transaction() -> Iterator[None]:
         with database.atomic():
             yield
         return
-    lock = getattr(database, "write_lock", None)
-    with lock.held() if lock else contextlib.nullcontext(), database.atomic("IMMEDIATE"):
+    with write_lock(), database.atomic("IMMEDIATE"):
         yield
 
 

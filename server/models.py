@@ -180,6 +180,11 @@ class Response(BaseModel):
     consent_at = DateTimeField(null=True)
     consent_version = IntegerField(null=True)
     contact = CharField(max_length=254, null=True, index=True)
+    # The id of the form token this answer spent, while that token could still be sent
+    # (a day): its unique index refuses a second answer with the same form, in the one
+    # statement that stores the answer. The daily purge clears it; an erased answer leaves
+    # it in UsedToken (server/responses.py).
+    token_id = CharField(max_length=64, null=True)
 
     class Meta:
         indexes = (
@@ -190,8 +195,14 @@ class Response(BaseModel):
         )
 
 
+# Only the answers of the last day hold a token id: the index holds nothing else.
+Response.add_index(Response.index(Response.token_id, unique=True, name="response_token_id",
+                                  where=Response.token_id.is_null(False)))
+
+
 class UsedToken(BaseModel):
-    """Ids of spent single-use tokens; the unique index makes spending atomic."""
+    """Spent single-use ids that no answer holds: invitations, and the form tokens of
+    erased answers until they expire. The unique index makes spending atomic."""
 
     token_id = CharField(max_length=64, unique=True)
     expires_at = DateTimeField(index=True)

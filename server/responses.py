@@ -8,7 +8,7 @@ import secrets
 
 from peewee import IntegrityError
 
-from .db import db, is_postgres, write_transaction
+from .db import db, is_postgres, write_lock, write_transaction
 from .i18n import choose_language
 from .invites import INVITE_MAX_AGE
 from .models import Response, Survey, UsedToken, utcnow
@@ -47,87 +47,99 @@ def is_spent(token_id: str) -> bool:
 
 
 def record(survey: Survey, data: dict, token: dict, invite: dict | None = None) -> Response:
-    """Store the answer and spend its token (and invitation) in one transaction.
+    """Store the answer, spending its form token (and invitation), atomically.
 
-    The unique token id makes a replay fail here, in the database, so it holds across
-    worker processes and server instances; the loser gets AlreadyAnswered.
+    The answer holds its token's id under a unique index, so a replay fails in the
+    database, across worker processes and server instances; the loser gets AlreadyAnswered.
+    Without an invitation that is one statement writing one row: on SQLite every commit
+    takes the single write lock and appends to the log, and a transaction of four
+    statements held that lock through four hand-overs between threads.
     """
     now = utcnow()
-    spent = [(token["id"], now + dt.timedelta(seconds=TOKEN_MAX_AGE))]
     fields = {
         "survey": survey, "score": data["score"], "comment": data.get("comment"),
         "touchpoint": data.get("touchpoint"), "segment": data.get("segment"),
-        "language": token["lang"], "created_at": now,
+        "language": token["lang"], "created_at": now, "token_id": token["id"],
     }
     if invite:
-        spent.append((invite["id"], now + dt.timedelta(seconds=INVITE_MAX_AGE)))
         fields.update(touchpoint=invite["touchpoint"] or fields["touchpoint"],
                       segment=invite["segment"] or fields["segment"],
                       reference=invite["reference"])
     fields.update(consent_fields(survey, data, now))
+    answer = Response(**fields)
     try:
-        if is_postgres():
-            return insert(Response(**fields), spending=spent)
-        with write_transaction():
-            for token_id, expires_at in spent:
-                insert(UsedToken(token_id=token_id, expires_at=expires_at))
-            return insert(Response(**fields))
+        if not invite:
+            with write_lock():
+                stored = insert_answer(answer)
+        else:
+            with write_transaction():
+                UsedToken.create(token_id=invite["id"],
+                                 expires_at=now + dt.timedelta(seconds=INVITE_MAX_AGE))
+                stored = insert_answer(answer)
+                if not stored:
+                    raise AlreadyAnswered  # rolls the invitation back too
     except IntegrityError:
         raise AlreadyAnswered from None
+    if not stored:
+        raise AlreadyAnswered
+    return answer
 
 
-# Every answer stores two rows. peewee's Model.create builds the INSERT's SQL text anew each
-# time (a tenth of a visitor's request); the text only depends on the table, the columns
-# and the kind of database, so it is built once for each.
+# peewee's Model.create builds the INSERT's SQL text anew each time (a tenth of a visitor's
+# request); the text only depends on the columns and the kind of database, so it is built
+# once for each.
 
 @functools.lru_cache(maxsize=32)
-def insert_sql(kind: type, model: type, names: tuple[str, ...]) -> str:
-    meta, (opening, closing) = model._meta, db.obj.quote
+def insert_answer_sql(kind: type, names: tuple[str, ...]) -> str:
+    """INSERT of an answer, unless its token id was left spent by an erased answer."""
+    database, meta = db.obj, Response._meta
+    opening, closing = database.quote
 
     def quoted(name: str) -> str:
         return f"{opening}{name}{closing}"
 
     columns = ", ".join(quoted(meta.fields[name].column_name) for name in names)
-    places = ", ".join([db.obj.param] * len(names))
+    places = ", ".join([database.param] * len(names))
     returning = (f" RETURNING {quoted(meta.primary_key.column_name)}"
-                 if db.obj.returning_clause else "")
-    return f"INSERT INTO {quoted(meta.table_name)} ({columns}) VALUES ({places}){returning}"
+                 if is_postgres() else "")  # SQLite: the cursor's lastrowid, no extra step
+    spent = UsedToken._meta
+    return (f"INSERT INTO {quoted(meta.table_name)} ({columns}) SELECT {places} "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {quoted(spent.table_name)} "
+            f"WHERE {quoted(spent.fields['token_id'].column_name)} = {database.param})"
+            f"{returning}")
 
 
-@functools.lru_cache(maxsize=32)
-def spending_sql(tokens: int) -> str:
-    """PostgreSQL: spend the tokens in the statement that stores the answer (a CTE)."""
-    table, (opening, closing) = UsedToken._meta.table_name, db.obj.quote
-    columns = ", ".join(f"{opening}{UsedToken._meta.fields[name].column_name}{closing}"
-                        for name in ("token_id", "expires_at"))
-    rows = ", ".join(["(%s, %s)"] * tokens)
-    return f"WITH spent AS (INSERT INTO {opening}{table}{closing} ({columns}) VALUES {rows}) "
-
-
-def insert(instance, spending: list[tuple] = ()):
-    """Store a new model instance (as Model.create would) and give it its id.
-
-    `spending` (PostgreSQL): (token id, expiry) rows for the used tokens, inserted by the
-    same statement. One statement is one transaction, so the answer and its spent tokens
-    are stored together or not at all, in one round trip instead of four (BEGIN, two
-    INSERTs, COMMIT); a token spent before fails it with the unique index, as it would the
-    transaction.
-    """
-    model = type(instance)
-    data = {name: value for name, value in instance.__data__.items()
-            if not (name == model._meta.primary_key.name and value is None)}
+def insert_answer(answer: Response) -> bool:
+    """Store a new answer (as Model.create would) and give it its id; False when its token
+    is among the spent ones (UsedToken) and nothing was stored."""
+    data = {name: value for name, value in answer.__data__.items()
+            if not (name == "id" and value is None)}
     database = db.obj
-    sql = insert_sql(type(database), model, tuple(data))
-    params = [model._meta.fields[name].db_value(value) for name, value in data.items()]
-    if spending:
-        sql = spending_sql(len(spending)) + sql
-        params = [UsedToken.expires_at.db_value(value) if index % 2 else value
-                  for row in spending for index, value in enumerate(row)] + params
-    cursor = database.execute_sql(sql, params)
-    primary_key = cursor.fetchone()[0] if database.returning_clause else cursor.lastrowid
-    setattr(instance, model._meta.primary_key.name, primary_key)
-    instance._dirty.clear()
-    return instance
+    sql = insert_answer_sql(type(database), tuple(data))
+    fields = Response._meta.fields
+    params = [fields[name].db_value(value) for name, value in data.items()]
+    cursor = database.execute_sql(sql, [*params, answer.token_id])
+    if is_postgres():
+        row = cursor.fetchone()
+        if row is None:
+            return False
+        answer.id = row[0]
+    else:
+        if cursor.rowcount != 1:
+            return False
+        answer.id = cursor.lastrowid
+    answer._dirty.clear()
+    return True
+
+
+def spend_erased(ids) -> None:
+    """Before answers are erased: their form tokens, while still valid, stay spent."""
+    held = (Response.select(Response.token_id, Response.created_at)
+            .where(Response.id.in_(ids), Response.token_id.is_null(False)).tuples())
+    rows = [{"token_id": token_id, "expires_at": created + dt.timedelta(seconds=TOKEN_MAX_AGE)}
+            for token_id, created in held]
+    if rows:
+        UsedToken.insert_many(rows).on_conflict_ignore().execute()
 
 
 def consent_fields(survey: Survey, data: dict, now: dt.datetime) -> dict:
@@ -175,6 +187,7 @@ def withdraw_consent(response: Response) -> Response:
 def delete(response: Response) -> int:
     """Erase the answer: it is then gone from scores, listings and exports."""
     with write_transaction():
+        spend_erased([response.id])
         return Response.delete().where(Response.id == response.id).execute()
 
 

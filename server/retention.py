@@ -7,12 +7,14 @@ import logging
 
 from .db import write_transaction
 from .models import Response, Survey, UsedToken, utcnow
+from .responses import TOKEN_MAX_AGE, spend_erased
 
 log = logging.getLogger("tevreden.retention")
 
 
 def purge(now: dt.datetime | None = None) -> dict[str, int]:
-    """Delete responses older than their survey's retention, and spent tokens past expiry."""
+    """Delete responses older than their survey's retention, and spent tokens past expiry
+    (records of them, and the ids answers hold once their forms can no longer be sent)."""
     now = now or utcnow()
     deleted = 0
     with write_transaction():
@@ -22,6 +24,10 @@ def purge(now: dt.datetime | None = None) -> dict[str, int]:
                         .where(Response.survey == survey.id, Response.created_at < cutoff)
                         .execute())
         tokens = UsedToken.delete().where(UsedToken.expires_at < now).execute()
+        tokens += (Response.update(token_id=None)
+                   .where(Response.token_id.is_null(False),
+                          Response.created_at < now - dt.timedelta(seconds=TOKEN_MAX_AGE))
+                   .execute())
     # Counts only: a log line never carries what was said or who said it.
     log.info("purge: %d responses past retention, %d expired token records", deleted, tokens)
     return {"deleted": deleted, "tokens": tokens}
@@ -41,8 +47,11 @@ def responses_for_contact(contact: str, surveys=None):
 def forget(contact: str, surveys=None) -> int:
     """Erase every response carrying this contact address (optionally within some surveys)."""
     ids = [r.id for r in responses_for_contact(contact, surveys)]
-    with write_transaction():
-        deleted = Response.delete().where(Response.id.in_(ids)).execute() if ids else 0
+    deleted = 0
+    if ids:
+        with write_transaction():
+            spend_erased(ids)
+            deleted = Response.delete().where(Response.id.in_(ids)).execute()
     log.info("forget: %d responses erased", deleted)
     return deleted
 

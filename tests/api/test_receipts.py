@@ -8,7 +8,7 @@ from server.models import Response
 from server.responses import receipt_for
 from server.retention import describe
 from server.signing import sign
-from tests.api.test_responses import JSON, answer
+from tests.api.test_responses import JSON, answer, token_for
 from tests.helpers import assert_error
 
 
@@ -68,6 +68,17 @@ def test_a_confirmed_deletion_removes_the_answer(client, given):
     gone = client.get(f"/r/{receipt}")
     assert gone.status_code == 404 and "verwijderd" in gone.get_data(as_text=True)
     assert_error(client.get(f"/r/{receipt}", headers=JSON), 404, "not_found")
+
+
+def test_an_erased_answer_leaves_its_form_spent(client, survey):
+    token = token_for(client, survey)
+    created = answer(client, survey, token=token, score=8)
+    receipt = created.get_json()["receipt"].rsplit("/", 1)[1]
+    assert client.post(f"/r/{receipt}", json={"action": "delete", "confirm": True},
+                       headers=JSON).status_code == 200
+    assert Response.select().count() == 0
+    assert_error(answer(client, survey, token=token, score=2), 409, "conflict")
+    assert Response.select().count() == 0
 
 
 def test_json_clients_delete_with_confirm_or_delete(client, survey, given):

@@ -11,7 +11,7 @@ import pytest
 from server import cli
 from server import db as database
 from server.models import Response, UsedToken
-from server.retention import purge
+from server.retention import forget, purge
 from tests.conftest import TEST_KEY
 
 NOW = dt.datetime(2026, 6, 15, 12, 0, 0)
@@ -53,6 +53,29 @@ def test_expired_single_use_token_records_are_removed(make):
     UsedToken.create(token_id="spent-still-valid", expires_at=NOW + dt.timedelta(minutes=1))
     assert purge(now=NOW)["tokens"] == 1
     assert [t.token_id for t in UsedToken.select()] == ["spent-still-valid"]
+
+
+def test_answers_let_go_of_their_form_token_once_it_has_expired(make):
+    survey = make.survey()
+    old = answer(survey, dt.timedelta(hours=24, seconds=1), token_id="widget:expired")
+    new = answer(survey, dt.timedelta(hours=23), token_id="widget:still-valid")
+    assert purge(now=NOW)["tokens"] == 1
+    assert Response.get_by_id(old.id).token_id is None
+    assert Response.get_by_id(new.id).token_id == "widget:still-valid"
+
+
+def test_forgotten_answers_leave_their_valid_form_tokens_spent(make):
+    survey = make.survey()
+    recent = answer(survey, dt.timedelta(hours=1), token_id="widget:recent",
+                    contact="piet@example.nl")
+    answer(survey, dt.timedelta(days=3), contact="piet@example.nl")  # its token is long gone
+    kept = answer(survey, dt.timedelta(hours=1), token_id="widget:other",
+                  contact="jan@example.nl")
+    assert forget("Piet@Example.nl") == 2
+    assert [r.id for r in Response.select()] == [kept.id]
+    spent = UsedToken.get(UsedToken.token_id == "widget:recent")
+    assert spent.expires_at == recent.created_at + dt.timedelta(hours=24)
+    assert UsedToken.select().count() == 1
 
 
 def test_purge_logs_counts_never_contents(make, caplog):

@@ -26,12 +26,15 @@ def test_declared_indexes_exist(app):
     assert ("survey_id", "created_at") in indexes
     unique = {tuple(i.columns) for i in database.db.get_indexes("used_token") if i.unique}
     assert ("token_id",) in unique
+    # Only answers holding a form token's id are in their unique index.
+    token = next(i for i in database.db.get_indexes("response") if i.name == "response_token_id")
+    assert token.unique and token.columns == ["token_id"] and "NOT NULL" in token.sql.upper()
 
 
 def test_migrate_is_idempotent(app):
     first = database.schema_version()
     assert database.migrate() == []
-    assert database.schema_version() == first == "0003_response_score_index"
+    assert database.schema_version() == first == "0004_response_token"
     assert database.pending_migrations() == []
 
 

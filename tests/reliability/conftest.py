@@ -101,5 +101,7 @@ def stored_scores(url: str, survey: str) -> dict[int, int]:
 
 
 def spent_tokens(url: str) -> int:
+    """Form tokens spent: held by their answers, or recorded on their own."""
     with opened(url):
-        return UsedToken.select().count()
+        held = Response.select().where(Response.token_id.is_null(False)).count()
+        return held + UsedToken.select().count()
