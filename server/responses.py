@@ -68,20 +68,14 @@ def record(survey: Survey, data: dict, token: dict, invite: dict | None = None) 
     fields.update(consent_fields(survey, data, now))
     answer = Response(**fields)
     try:
-        if not invite:
-            with write_lock():
-                stored = insert_answer(answer)
-        else:
-            with write_transaction():
+        with write_transaction() if invite else write_lock():
+            if invite:
                 UsedToken.create(token_id=invite["id"],
                                  expires_at=now + dt.timedelta(seconds=INVITE_MAX_AGE))
-                stored = insert_answer(answer)
-                if not stored:
-                    raise AlreadyAnswered  # rolls the invitation back too
+            if not insert_answer(answer):
+                raise AlreadyAnswered  # in the transaction: the invitation is rolled back too
     except IntegrityError:
         raise AlreadyAnswered from None
-    if not stored:
-        raise AlreadyAnswered
     return answer
 
 
