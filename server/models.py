@@ -179,7 +179,8 @@ class Response(BaseModel):
     updated_at = DateTimeField(null=True)
     consent_at = DateTimeField(null=True)
     consent_version = IntegerField(null=True)
-    contact = CharField(max_length=254, null=True, index=True)
+    # Indexed for look-ups by address, but only where one is held (below).
+    contact = CharField(max_length=254, null=True)
     # The id of the form token this answer spent, while that token could still be sent
     # (a day): its unique index refuses a second answer with the same form, in the one
     # statement that stores the answer. The daily purge clears it; an erased answer leaves
@@ -195,6 +196,9 @@ class Response(BaseModel):
         )
 
 
+# Most answers hold no contact address: storing them then leaves this index alone.
+Response.add_index(Response.index(Response.contact, name="response_contact",
+                                  where=Response.contact.is_null(False)))
 # Only the answers of the last day hold a token id: the index holds nothing else.
 Response.add_index(Response.index(Response.token_id, unique=True, name="response_token_id",
                                   where=Response.token_id.is_null(False)))

@@ -29,12 +29,31 @@ def test_declared_indexes_exist(app):
     # Only answers holding a form token's id are in their unique index.
     token = next(i for i in database.db.get_indexes("response") if i.name == "response_token_id")
     assert token.unique and token.columns == ["token_id"] and "NOT NULL" in token.sql.upper()
+    # Only answers holding a contact address are in the contact index.
+    contact = next(i for i in database.db.get_indexes("response") if i.name == "response_contact")
+    assert not contact.unique and contact.columns == ["contact"]
+    assert "NOT NULL" in contact.sql.upper()
+
+
+def test_contact_look_up_uses_the_partial_index(app):
+    """`contact = ?` implies the index's condition, so the look-up still uses it."""
+    from server.retention import responses_for_contact
+
+    sql, params = responses_for_contact("Piet@Example.nl").sql()
+    if database.is_postgres():
+        database.db.execute_sql("SET enable_seqscan = off")  # a small table is scanned
+        plan = " ".join(r[0] for r in database.db.execute_sql(f"EXPLAIN {sql}", params))
+        database.db.execute_sql("RESET enable_seqscan")
+    else:
+        plan = " ".join(str(r) for r in database.db.execute_sql(
+            f"EXPLAIN QUERY PLAN {sql}", params))
+    assert "response_contact" in plan, plan
 
 
 def test_migrate_is_idempotent(app):
     first = database.schema_version()
     assert database.migrate() == []
-    assert database.schema_version() == first == "0004_response_token"
+    assert database.schema_version() == first == "0005_response_contact_partial"
     assert database.pending_migrations() == []
 
 
