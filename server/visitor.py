@@ -50,7 +50,21 @@ def use_language(*candidates: str | None) -> str:
 
 
 def is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
+    return request.environ.get("HTTP_HX_REQUEST") == "true"
+
+
+def query() -> dict[str, str]:
+    """The query string's values (the first of each name), read once per request.
+
+    A widget page asks for eight names that are mostly absent, and werkzeug's MultiDict
+    builds a BadRequestKeyError for every absent name it is asked for.
+    """
+    environ = request.environ
+    values = environ.get("tevreden.query")
+    if values is None:
+        values = environ["tevreden.query"] = (
+            request.args.to_dict() if environ.get("QUERY_STRING") else {})
+    return values
 
 
 def render_step(step: str, http_status: int = 200, **context) -> FlaskResponse:
@@ -138,7 +152,7 @@ def start_request() -> None:
     # Tests reuse one application context (and so one g) for many requests.
     g.survey = g.origin = g.mode = None
     # Developers read JSON errors in English; people get the widget's language.
-    use_language("en" if wants_json() else request.args.get("lang"))
+    use_language("en" if wants_json() else query().get("lang"))
 
 
 def visitor_blueprint(name: str, import_name: str) -> Blueprint:

@@ -37,7 +37,15 @@ from .schemas import (
 )
 from .scoring import SCALES
 from .signing import InvalidToken
-from .visitor import N_, TokenPages, is_htmx, render_step, use_language, visitor_blueprint
+from .visitor import (
+    N_,
+    TokenPages,
+    is_htmx,
+    query,
+    render_step,
+    use_language,
+    visitor_blueprint,
+)
 
 bp = visitor_blueprint("widget", __name__)
 pages = TokenPages()
@@ -65,8 +73,9 @@ def visitor_headers(response: FlaskResponse) -> FlaskResponse:
     response.headers["Content-Security-Policy"] = widget_policy(
         tuple(survey.site.origins) if survey else ())
     response.headers["Cache-Control"] = "no-store"  # a page holds a single-use token
-    vary = response.headers.get("Vary")  # not response.vary: that parses and rewrites it
-    response.headers["Vary"] = f"{vary}, HX-Request" if vary else "HX-Request"
+    # Not response.vary (it parses and rewrites the header), nor .get (an absent name raises
+    # inside werkzeug): the values as they are, with this one added.
+    response.headers["Vary"] = ", ".join([*response.headers.getlist("Vary"), "HX-Request"])
     return response
 
 
@@ -195,20 +204,20 @@ def as_score(value) -> int | None:
 def page(survey: str):
     """The widget page: the question and its scale, in the page's language."""
     survey = active_survey(survey)
-    lang = use_language(request.args.get("lang"), survey.default_language)
-    g.origin = allowed_origin(survey, request.args.get("origin"))
-    g.mode = request.args.get("mode") if request.args.get("mode") in ("popup", "inline") else None
-    invite = checked_invite(survey, request.args["invite"]) if request.args.get("invite") else None
+    args = query()
+    lang = use_language(args.get("lang"), survey.default_language)
+    g.origin = allowed_origin(survey, args.get("origin"))
+    g.mode = args.get("mode") if args.get("mode") in ("popup", "inline") else None
+    invite = checked_invite(survey, args["invite"]) if args.get("invite") else None
     low, high = SCALES[survey.metric]
-    selected = as_score(request.args.get("score"))
+    selected = as_score(args.get("score"))
     selected = selected if selected is not None and low <= selected <= high else None
     token = issue_token(survey, lang)
     if invite:
         return render_step("_score.html", **score_context(
-            survey, token, selected, invite=request.args["invite"],
-            autosubmit=selected is not None))
-    touchpoint = tag_or_none(request.args.get("touchpoint"), survey.touchpoints)
-    segment = tag_or_none(request.args.get("segment"))
+            survey, token, selected, invite=args["invite"], autosubmit=selected is not None))
+    touchpoint = tag_or_none(args.get("touchpoint"), survey.touchpoints)
+    segment = tag_or_none(args.get("segment"))
     return pages.render(
         (g.survey_row, lang, g.origin, g.mode, selected, touchpoint, segment), token,
         lambda token: render_step("_score.html", **score_context(
@@ -264,7 +273,7 @@ def create_response(survey: str):
         token = posted_token(survey, raw)
     except InvalidToken as exc:
         if not wants_json():
-            use_language(request.args.get("lang"), survey.default_language)
+            use_language(query().get("lang"), survey.default_language)
         message = (_("This form has expired. Please choose your score again.") if exc.expired
                    else _("This form is not valid. Please choose your score again."))
         return refuse(400, message, "_score.html", {"token": [message]},
@@ -327,7 +336,7 @@ def details(survey: str, receipt: str):
     """The second step as a page (after a form post without JavaScript)."""
     survey = active_survey(survey)
     response = answer_for(survey, receipt)
-    use_language(request.args.get("lang"), response.language)
+    use_language(query().get("lang"), response.language)
     if not second_step_open(response):
         raise ApiError(403, too_late())
     return render_step("_details.html", **details_context(response, receipt))
