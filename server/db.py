@@ -6,6 +6,7 @@ import contextlib
 import fcntl
 import logging
 import os
+import secrets
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -102,6 +103,67 @@ class WriteLock:
             self.threads.release()
 
 
+class Generation:
+    """Sixteen bytes in a file beside the database, new whenever a survey or site changes.
+
+    Widget requests keep survey rows in memory (widget.SurveyRows) and ask this file, one
+    system call, whether they may still use them: every process on the database's machine
+    sees the same file, where a database read would first have to reload its cache after
+    each answer another worker stored. None means "do not keep anything" (no file).
+    """
+
+    SIZE = 16
+
+    def __init__(self, database_path: str):
+        self.path = database_path + "-surveys"
+        self.lock = threading.Lock()
+        self.fd: int | None = None
+        self.pid: int | None = None
+
+    def file(self) -> int:
+        if self.pid != os.getpid():  # each process its own, after a fork too
+            with self.lock:
+                if self.pid != os.getpid():
+                    self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                    self.pid = os.getpid()
+        return self.fd
+
+    def read(self) -> bytes | None:
+        try:
+            return os.pread(self.file(), self.SIZE, 0)
+        except OSError:
+            return None
+
+    def bump(self) -> None:
+        try:
+            os.pwrite(self.file(), secrets.token_bytes(self.SIZE), 0)
+        except OSError as exc:  # readers then keep rows for at most SurveyRows.MAX_AGE
+            log.warning("could not mark surveys changed in %s: %s", self.path, exc)
+
+
+_changes = threading.local()
+
+
+def surveys_changed() -> None:
+    """A survey, site or owner is being written: kept rows are stale from now on.
+
+    Marked now, and again once the work is committed (`after_changes`, at the end of the
+    request or command): a row read in between, before the commit, is not kept past it.
+    """
+    generation = getattr(db.obj, "generation", None)
+    if generation is not None:
+        generation.bump()
+        _changes.pending = True
+
+
+def after_changes() -> None:
+    if getattr(_changes, "pending", False):
+        _changes.pending = False
+        generation = getattr(db.obj, "generation", None)
+        if generation is not None:
+            generation.bump()
+
+
 class PooledSqlite(PooledSqliteDatabase):
     """SQLite connections kept open between requests, used by whichever thread takes one."""
 
@@ -109,6 +171,7 @@ class PooledSqlite(PooledSqliteDatabase):
         super().__init__(*args, **kwargs)
         self.pid = os.getpid()
         self.write_lock = WriteLock(self.database, SQLITE_PRAGMAS["busy_timeout"] / 1000)
+        self.generation = Generation(self.database)
 
 
 class PooledPostgresql(PooledPostgresqlDatabase):
@@ -236,6 +299,7 @@ def connection() -> Iterator[None]:
     try:
         yield
     finally:
+        after_changes()
         if opened:
             db.close()
 
@@ -274,6 +338,7 @@ def init_app(app: Flask) -> None:
 
     @app.teardown_request
     def close_connection(exc: BaseException | None) -> None:
+        after_changes()
         if db.is_closed():
             return
         if isinstance(exc, (OperationalError, InterfaceError)) and hasattr(db.obj, "manual_close"):

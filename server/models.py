@@ -23,7 +23,7 @@ from peewee import (
 )
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .db import db
+from .db import db, surveys_changed
 
 
 def utcnow() -> dt.datetime:
@@ -52,7 +52,47 @@ class BaseModel(Model):
         legacy_table_names = False
 
 
-class Owner(BaseModel):
+class Watched(BaseModel):
+    """Rows that widget requests keep in memory (widget.SurveyRows): every write, through
+    save(), create(), delete_instance() or a query, marks the kept rows stale."""
+
+    @classmethod
+    def update(cls, *args, **kwargs):
+        surveys_changed()
+        return super().update(*args, **kwargs)
+
+    @classmethod
+    def delete(cls):
+        surveys_changed()
+        return super().delete()
+
+    @classmethod
+    def insert(cls, *args, **kwargs):
+        surveys_changed()
+        return super().insert(*args, **kwargs)
+
+    @classmethod
+    def insert_many(cls, *args, **kwargs):
+        surveys_changed()
+        return super().insert_many(*args, **kwargs)
+
+    @classmethod
+    def insert_from(cls, *args, **kwargs):
+        surveys_changed()
+        return super().insert_from(*args, **kwargs)
+
+    @classmethod
+    def replace(cls, *args, **kwargs):
+        surveys_changed()
+        return super().replace(*args, **kwargs)
+
+    @classmethod
+    def replace_many(cls, *args, **kwargs):
+        surveys_changed()
+        return super().replace_many(*args, **kwargs)
+
+
+class Owner(Watched):  # deleting one deletes its sites and surveys
     email = CharField(max_length=254, unique=True)
     password_hash = CharField(max_length=255)
     language = CharField(max_length=2, default="nl")
@@ -69,7 +109,7 @@ class Owner(BaseModel):
         return cls.get_or_none(cls.email == email.strip().lower())
 
 
-class Site(BaseModel):
+class Site(Watched):
     owner = ForeignKeyField(Owner, backref="sites", on_delete="CASCADE")
     name = CharField(max_length=200)
     origins = ListField(default=list)
@@ -78,7 +118,7 @@ class Site(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
 
-class Survey(BaseModel):
+class Survey(Watched):
     id = CharField(primary_key=True, max_length=32, default=new_public_id)
     site = ForeignKeyField(Site, backref="surveys", on_delete="CASCADE")
     name = CharField(max_length=200)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
+import time
 
 from flask import Response as FlaskResponse
 from flask import current_app, g, jsonify, redirect, request, url_for
@@ -133,13 +134,57 @@ def converted(row: tuple) -> tuple[dict, dict]:
                  for model, values in ((Survey, row[:split]), (Site, row[split:])))
 
 
-def active_survey(survey_id: str) -> Survey:
+class SurveyRows:
+    """The rows of active surveys with their sites, kept per worker while none changed.
+
+    A widget page and its answer each read their survey. On SQLite, every read that
+    follows an answer stored by another connection starts with an empty page cache, so
+    under load each read cost the system calls to fetch its pages again. Writers of
+    surveys, sites and owners renew db.Generation (a file beside the database) when they
+    write and again once committed; a kept row serves only under the generation it was
+    read in, and for at most MAX_AGE seconds (writers that bypass the models, such as a
+    hand-made SQL update). Rows of closed or unknown surveys are never kept.
+    """
+
+    MAX_AGE = 2.0
+    SIZE = 256
+
+    def __init__(self):
+        self.rows: dict[str, tuple[bytes, float, tuple]] = {}
+        self.lock = threading.Lock()
+
+    def get(self, survey_id: str) -> tuple | None:
+        generation = getattr(db.obj, "generation", None)
+        stamp = generation.read() if generation is not None else None
+        if stamp is None:  # PostgreSQL (several machines), or no file: always read
+            return read_survey_row(survey_id)
+        kept = self.rows.get(survey_id)
+        now = time.monotonic()
+        if kept is not None and kept[0] == stamp and now - kept[1] < self.MAX_AGE:
+            return kept[2]
+        row = read_survey_row(survey_id)  # read after the stamp: a later change renews it
+        if row is not None:
+            with self.lock:
+                if len(self.rows) >= self.SIZE:
+                    self.rows.clear()
+                self.rows[survey_id] = (stamp, now, row)
+        return row
+
+
+survey_rows = SurveyRows()
+
+
+def read_survey_row(survey_id: str) -> tuple | None:
     sql, params, at = survey_sql()
     params = [*params[:at], survey_id, *params[at + 1:]]
     row = db.obj.execute_sql(sql, params).fetchone()
+    return tuple(row) if row is not None else None
+
+
+def active_survey(survey_id: str) -> Survey:
+    row = survey_rows.get(survey_id)
     if row is None:
         raise ApiError(404, _("This survey does not exist or is closed."))
-    row = tuple(row)
     survey_values, site_values = converted(row)
     survey = loaded(Survey, survey_values)
     survey.site = loaded(Site, site_values)
