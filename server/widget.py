@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import re
 import threading
 import time
@@ -16,7 +17,7 @@ from .db import db
 from .errors import ApiError, wants_json
 from .invites import read_invite
 from .limits import answer_limits
-from .models import Response, Site, Survey
+from .models import ListField, Response, Site, Survey
 from .responses import (
     AlreadyAnswered,
     TooLate,
@@ -114,11 +115,17 @@ def survey_sql() -> tuple[str, list, int]:
 def loaded(model, values: dict) -> Survey | Site:
     """A model instance as peewee's own query would have made it from these columns."""
     instance = model(__no_default__=1)
+    data = instance.__data__ = dict(values)
     # Lists are copied: the converted values are shared by every request for this row.
-    instance.__data__ = {name: list(value) if isinstance(value, list) else value
-                         for name, value in values.items()}
+    for name in LIST_FIELDS[model]:
+        if data.get(name) is not None:
+            data[name] = list(data[name])
     instance._dirty.clear()
     return instance
+
+
+LIST_FIELDS = {model: tuple(f.name for f in model._meta.sorted_fields if isinstance(f, ListField))
+               for model in (Survey, Site)}
 
 
 @functools.lru_cache(maxsize=256)
@@ -339,10 +346,16 @@ def create_response(survey: str):
                       "_message.html", code="conflict")
     receipt = receipt_for(response)
     if wants_json():
-        return jsonify(id=response.id, receipt=f"{base_url()}/r/{receipt}"), 201
+        return created_json(response.id, f"{base_url()}/r/{receipt}")
     if is_htmx():
         return render_step("_details.html", 201, **details_context(response, receipt))
     return redirect(url_for(".details", survey=survey.id, receipt=receipt), 303)
+
+
+def created_json(answer_id: int, receipt_url: str) -> FlaskResponse:
+    """201 with the answer's id and receipt: jsonify's own output, without its provider."""
+    body = json.dumps({"id": answer_id, "receipt": receipt_url}, separators=(",", ":"))
+    return current_app.response_class(body + "\n", 201, mimetype="application/json")
 
 
 def base_url() -> str:
