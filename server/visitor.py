@@ -43,9 +43,10 @@ def N_(text: str) -> str:
 def use_language(*candidates: str | None) -> str:
     """Answer in the first supported language among the candidates (Dutch otherwise)."""
     lang = choose_language(*candidates)
-    if g.get("lang") != lang:  # Flask-Babel keeps the locale it found: look again
+    if g.get("lang") != lang:
         g.lang = lang
-        flask_babel.refresh()
+        if "_flask_babel" in g:  # Flask-Babel kept the locale it found before: look again
+            flask_babel.refresh()
     return lang
 
 
