@@ -157,7 +157,8 @@ class SurveyRows:
     SIZE = 256
 
     def __init__(self):
-        self.rows: dict[str, tuple[bytes, float, tuple]] = {}
+        # By database as well (its generation's file): a process may open more than one.
+        self.rows: dict[tuple[str, str], tuple[bytes, float, tuple]] = {}
         self.lock = threading.Lock()
 
     def get(self, survey_id: str) -> tuple | None:
@@ -165,7 +166,8 @@ class SurveyRows:
         stamp = generation.read() if generation is not None else None
         if stamp is None:  # PostgreSQL (several machines), or no file: always read
             return read_survey_row(survey_id)
-        kept = self.rows.get(survey_id)
+        key = (generation.path, survey_id)
+        kept = self.rows.get(key)
         now = time.monotonic()
         if kept is not None and kept[0] == stamp and now - kept[1] < self.MAX_AGE:
             return kept[2]
@@ -174,7 +176,7 @@ class SurveyRows:
             with self.lock:
                 if len(self.rows) >= self.SIZE:
                     self.rows.clear()
-                self.rows[survey_id] = (stamp, now, row)
+                self.rows[key] = (stamp, now, row)
         return row
 
 
