@@ -56,40 +56,22 @@ class Watched(BaseModel):
     """Rows that widget requests keep in memory (widget.SurveyRows): every write, through
     save(), create(), delete_instance() or a query, marks the kept rows stale."""
 
-    @classmethod
-    def update(cls, *args, **kwargs):
-        surveys_changed()
-        return super().update(*args, **kwargs)
 
-    @classmethod
-    def delete(cls):
-        surveys_changed()
-        return super().delete()
+def _marks_surveys_changed(name: str) -> classmethod:
+    """peewee's query-building classmethod `name`, marking kept rows stale first."""
 
-    @classmethod
-    def insert(cls, *args, **kwargs):
+    def marking(cls, *args, **kwargs):
         surveys_changed()
-        return super().insert(*args, **kwargs)
+        return getattr(super(Watched, cls), name)(*args, **kwargs)
 
-    @classmethod
-    def insert_many(cls, *args, **kwargs):
-        surveys_changed()
-        return super().insert_many(*args, **kwargs)
+    marking.__name__ = name
+    return classmethod(marking)
 
-    @classmethod
-    def insert_from(cls, *args, **kwargs):
-        surveys_changed()
-        return super().insert_from(*args, **kwargs)
 
-    @classmethod
-    def replace(cls, *args, **kwargs):
-        surveys_changed()
-        return super().replace(*args, **kwargs)
-
-    @classmethod
-    def replace_many(cls, *args, **kwargs):
-        surveys_changed()
-        return super().replace_many(*args, **kwargs)
+# Every way peewee writes rows starts at one of these (save and create included).
+for _name in ("insert", "insert_many", "insert_from", "replace", "replace_many", "update",
+              "delete"):
+    setattr(Watched, _name, _marks_surveys_changed(_name))
 
 
 class Owner(Watched):  # deleting one deletes its sites and surveys
