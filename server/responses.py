@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import secrets
+import time
 
 from peewee import IntegrityError
 
@@ -29,7 +30,19 @@ class TooLate(Exception):
 
 def issue_token(survey: Survey, lang: str) -> str:
     """A form token for one answer to this survey, in the language the page was shown in."""
-    return sign("widget", {"s": survey.id, "i": secrets.token_urlsafe(12), "l": lang})
+    return sign("widget", {"s": survey.id, "i": token_id(), "l": lang})
+
+
+def token_id() -> str:
+    """A form token's id: when it was issued, then 72 random bits.
+
+    The answer stores it under a unique index. Ids in the order they were issued (answers
+    come minutes after their page at most) add to the index's last pages, where random ids
+    would change a page anywhere in it for every answer: on SQLite the index cost twice as
+    much (8 microseconds of the insert's 50, against 4). Forms issued before keep their
+    random ids, which work as before.
+    """
+    return f"{time.time_ns() // 1000:014x}{secrets.token_urlsafe(9)}"
 
 
 def read_token(survey: Survey, token: str) -> dict:

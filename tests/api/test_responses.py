@@ -56,8 +56,29 @@ def test_a_json_answer_is_recorded_with_its_receipt(client, survey):
     assert stored.language == "nl" and stored.comment is None
     assert stored.contact is None and stored.consent_at is None and stored.consent_version is None
     # The answer holds its spent form token: one row, nothing kept on the side.
-    assert re.fullmatch(r"widget:[\w-]{16}", stored.token_id)
+    assert re.fullmatch(r"widget:[0-9a-f]{14}[\w-]{12}", stored.token_id)
     assert UsedToken.select().count() == 0
+
+
+def test_form_token_ids_sort_in_the_order_they_were_issued(client, survey, monkeypatch):
+    # Their unique index then grows at its end, as the answers' own indexes do.
+    clock = iter(range(1_795_000_000_000_000_000, 1_795_000_001_000_000_000, 250_000_000))
+    monkeypatch.setattr("server.responses.time.time_ns", lambda: next(clock))
+    tokens = [token_for(client, survey) for _ in range(4)]
+    answered = [answer(client, survey, token=t, score=5).get_json()["id"]
+                for t in reversed(tokens)]  # answered last one first
+    issued_order = [Response.get_by_id(i).token_id for i in reversed(answered)]
+    assert issued_order == sorted(issued_order) and len(set(issued_order)) == 4
+    assert re.fullmatch(r"widget:06608b015f3000[\w-]{12}", issued_order[0])
+
+
+def test_a_form_issued_with_a_random_id_before_is_still_accepted_once(client, survey, app):
+    with app.app_context():
+        token = sign("widget", {"s": survey.id, "i": "mZJ-y_D3h6S00hrq", "l": "en"})
+    assert answer(client, survey, token=token, score=6).status_code == 201
+    assert_error(answer(client, survey, token=token, score=6), 409, "conflict")
+    stored = Response.get()
+    assert (stored.token_id, stored.language) == ("widget:mZJ-y_D3h6S00hrq", "en")
 
 
 def test_the_language_is_the_one_the_page_was_shown_in(client, survey):
