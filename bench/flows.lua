@@ -49,7 +49,10 @@ function response(status, headers, body)
   if pending == "page" then
     if status == 200 then
       pages = pages + 1
-      token = string.match(body, 'name="token" value="([^"]+)"')
+      -- A plain search (no pattern): the page is 3 KB and the token comes after its head.
+      local _, from = string.find(body, 'name="token" value="', 1, true)
+      local to = from and string.find(body, '"', from + 1, true)
+      token = to and string.sub(body, from + 1, to - 1) or nil
       if token == nil then fail(status, "no token in the page") end
     else
       fail(status, body)
