@@ -36,10 +36,10 @@ def issue_token(survey: Survey, lang: str) -> str:
 def token_id() -> str:
     """A form token's id: when it was issued, then 72 random bits.
 
-    The answer stores it under a unique index. Ids in the order they were issued (answers
-    come minutes after their page at most) add to the index's last pages, where random ids
-    would change a page anywhere in it for every answer: on SQLite the index cost twice as
-    much (8 microseconds of the insert's 50, against 4). Forms issued before keep their
+    The answer stores it under a unique index. Ids in the order they were issued (most
+    answers come within minutes of their page) add to the index's last pages, where random
+    ids would change a page anywhere in it for every answer: on SQLite the index cost twice
+    as much (8 microseconds of the insert's 50, against 4). Forms issued before keep their
     random ids, which work as before.
     """
     return f"{time.time_ns() // 1000:014x}{secrets.token_urlsafe(9)}"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 
 import pytest
 from itsdangerous import TimestampSigner
@@ -62,8 +64,8 @@ def test_a_json_answer_is_recorded_with_its_receipt(client, survey):
 
 def test_form_token_ids_sort_in_the_order_they_were_issued(client, survey, monkeypatch):
     # Their unique index then grows at its end, as the answers' own indexes do.
-    clock = iter(range(1_795_000_000_000_000_000, 1_795_000_001_000_000_000, 250_000_000))
-    monkeypatch.setattr("server.responses.time.time_ns", lambda: next(clock))
+    clock = itertools.count(1_795_000_000_000_000_000, 250_000_000)
+    monkeypatch.setattr("server.responses.time", SimpleNamespace(time_ns=lambda: next(clock)))
     tokens = [token_for(client, survey) for _ in range(4)]
     answered = [answer(client, survey, token=t, score=5).get_json()["id"]
                 for t in reversed(tokens)]  # answered last one first
