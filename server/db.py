@@ -57,6 +57,28 @@ CHECKPOINT_EVERY_SECONDS = 0.1
 POOL = {"max_connections": 16, "stale_timeout": 300, "timeout": 10}
 
 
+class ProcessFile:
+    """A file beside the database, opened once by each process that uses it.
+
+    Not inherited across fork: an flock belongs to the open file, so a parent's descriptor
+    would be shared with its workers.
+    """
+
+    def __init__(self, path: str):
+        self.path = path
+        self.lock = threading.Lock()
+        self.fd: int | None = None
+        self.pid: int | None = None
+
+    def fileno(self) -> int:
+        if self.pid != os.getpid():
+            with self.lock:
+                if self.pid != os.getpid():
+                    self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                    self.pid = os.getpid()
+        return self.fd
+
+
 class WriteLock:
     """SQLite's write lock, queued for in the kernel rather than in SQLite's busy handler.
 
@@ -69,19 +91,10 @@ class WriteLock:
     """
 
     def __init__(self, database_path: str, timeout: float):
-        self.path = database_path + "-writer"
+        self.file = ProcessFile(database_path + "-writer")
         self.timeout = timeout
         self.threads = threading.Lock()
         self.local = threading.local()
-        self.fd: int | None = None
-        self.pid: int | None = None
-
-    def file(self) -> int:
-        # Each process opens its own: an flock belongs to an open file, shared across fork.
-        if self.pid != os.getpid():
-            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-            self.pid = os.getpid()
-        return self.fd
 
     @contextlib.contextmanager
     def held(self) -> Iterator[None]:
@@ -91,7 +104,7 @@ class WriteLock:
         if not self.threads.acquire(timeout=self.timeout):
             raise OperationalError("database is locked")
         try:
-            fd = self.file()
+            fd = self.file.fileno()
             fcntl.flock(fd, fcntl.LOCK_EX)
             self.local.held = True
             try:
@@ -115,28 +128,18 @@ class Generation:
     SIZE = 16
 
     def __init__(self, database_path: str):
-        self.path = database_path + "-surveys"
-        self.lock = threading.Lock()
-        self.fd: int | None = None
-        self.pid: int | None = None
-
-    def file(self) -> int:
-        if self.pid != os.getpid():  # each process its own, after a fork too
-            with self.lock:
-                if self.pid != os.getpid():
-                    self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-                    self.pid = os.getpid()
-        return self.fd
+        self.file = ProcessFile(database_path + "-surveys")
+        self.path = self.file.path
 
     def read(self) -> bytes | None:
         try:
-            return os.pread(self.file(), self.SIZE, 0)
+            return os.pread(self.file.fileno(), self.SIZE, 0)
         except OSError:
             return None
 
     def bump(self) -> None:
         try:
-            os.pwrite(self.file(), secrets.token_bytes(self.SIZE), 0)
+            os.pwrite(self.file.fileno(), secrets.token_bytes(self.SIZE), 0)
         except OSError as exc:  # readers then keep rows for at most SurveyRows.MAX_AGE
             log.warning("could not mark surveys changed in %s: %s", self.path, exc)
 
