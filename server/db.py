@@ -177,21 +177,75 @@ class PooledSqlite(PooledSqliteDatabase):
         self.generation = Generation(self.database)
 
 
+class CheckedGeneration:
+    """PostgreSQL's generation of surveys and sites, as read when this thread last took a
+    pooled connection (migration 0006: triggers renew it with every committed change).
+
+    PostgreSQL may serve several machines, so no file can tell them apart; the round trip
+    that checks a pooled connection is alive reads the number instead of `SELECT 1`. A
+    request starts by forgetting the last one (`forget`), so a number is only ever used by
+    the request that read it, after every change committed before that request began. None
+    (a new connection, not checked; a database not yet migrated) means "read the survey".
+    """
+
+    QUERY = 'SELECT "value" FROM "survey_generation" WHERE "id" = 1'
+
+    def __init__(self, key: str):
+        self.path = key  # tells databases apart, as the file's path does on SQLite
+        self.local = threading.local()
+
+    def read(self) -> int | None:
+        return getattr(self.local, "value", None)
+
+    def forget(self) -> None:
+        self.local.value = None
+
+    def check(self, conn) -> None:
+        """Read the number on a pooled connection; raises if the connection is dead."""
+        try:
+            row = conn.execute(self.QUERY).fetchone()
+        except psycopg_errors().UndefinedTable:  # not migrated yet: alive, nothing kept
+            self.local.value = None
+            return
+        self.local.value = row[0] if row else None
+
+    def bump(self) -> None:
+        # This thread wrote a survey or site: the triggers renew the number when it commits;
+        # until the next request, it reads surveys again.
+        self.forget()
+
+
+def psycopg_errors():
+    import psycopg.errors  # only installed with the postgres extra
+
+    return psycopg.errors
+
+
 class PooledPostgresql(PooledPostgresqlDatabase):
     """PostgreSQL connections kept open between requests; dead ones are replaced."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.pid = os.getpid()
+        params = self.connect_params
+        self.generation = CheckedGeneration(
+            f"postgresql://{params.get('host', '')}:{params.get('port', '')}/{self.database}"
+            f"?{params.get('options', '')}")
 
     def _is_closed(self, conn) -> bool:
         # A restarted server leaves every pooled connection looking idle but dead: ask it
-        # (one round trip) before handing it out, so no request fails on a stale one.
-        if super()._is_closed(conn):
+        # before handing it out, so no request fails on a stale one. peewee's own check
+        # asks with `SELECT 1`; this one round trip reads the generation instead.
+        adapter = self._adapter
+        if conn.closed or adapter.txn_status(conn) == adapter.txn_unknown:
+            self.generation.forget()
             return True
         try:
-            conn.cursor().execute("SELECT 1")
+            if adapter.txn_status(conn) != adapter.txn_idle:
+                adapter.rollback(conn)
+            self.generation.check(conn)
         except Exception:
+            self.generation.forget()
             return True
         return False
 
@@ -337,6 +391,8 @@ def init_app(app: Flask) -> None:
     def open_connection() -> None:
         # /healthz opens its own, so a database that is down answers 503, not 500.
         if request.endpoint != "healthz":
+            if isinstance(db.obj, PooledPostgresql):
+                db.obj.generation.forget()  # read anew as the connection is taken
             db.connect(reuse_if_open=True)
 
     @app.teardown_request

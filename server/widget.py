@@ -144,27 +144,32 @@ def converted(row: tuple) -> tuple[dict, dict]:
 class SurveyRows:
     """The rows of active surveys with their sites, kept per worker while none changed.
 
-    A widget page and its answer each read their survey. On SQLite, every read that
-    follows an answer stored by another connection starts with an empty page cache, so
-    under load each read cost the system calls to fetch its pages again. Writers of
-    surveys, sites and owners renew db.Generation (a file beside the database) when they
-    write and again once committed; a kept row serves only under the generation it was
-    read in, and for at most MAX_AGE seconds (writers that bypass the models, such as a
-    hand-made SQL update). Rows of closed or unknown surveys are never kept.
+    A widget page and its answer each read their survey. A kept row serves only under the
+    generation of surveys and sites it was read in, and for at most MAX_AGE seconds. Rows
+    of closed or unknown surveys are never kept.
+
+    - SQLite: every read that follows an answer stored by another connection starts with
+      an empty page cache, so under load each read cost the system calls to fetch its
+      pages again. The generation is db.Generation, a file beside the database: writers of
+      surveys, sites and owners renew it when they write and again once committed. A
+      writer that bypasses the models (a hand-made SQL update) is seen within MAX_AGE.
+    - PostgreSQL: each read is a round trip, twice per answer. The generation is
+      db.CheckedGeneration, renewed by triggers with every committed change (hand-made
+      ones too) and read when the request takes its pooled connection.
     """
 
     MAX_AGE = 2.0
     SIZE = 256
 
     def __init__(self):
-        # By database as well (its generation's file): a process may open more than one.
-        self.rows: dict[tuple[str, str], tuple[bytes, float, tuple]] = {}
+        # By database as well (its generation's path): a process may open more than one.
+        self.rows: dict[tuple[str, str], tuple[bytes | int, float, tuple]] = {}
         self.lock = threading.Lock()
 
     def get(self, survey_id: str) -> tuple | None:
         generation = getattr(db.obj, "generation", None)
         stamp = generation.read() if generation is not None else None
-        if stamp is None:  # PostgreSQL (several machines), or no file: always read
+        if stamp is None:  # no file, or a connection not checked: always read
             return read_survey_row(survey_id)
         key = (generation.path, survey_id)
         kept = self.rows.get(key)

@@ -53,7 +53,7 @@ def test_contact_look_up_uses_the_partial_index(app):
 def test_migrate_is_idempotent(app):
     first = database.schema_version()
     assert database.migrate() == []
-    assert database.schema_version() == first == "0005_response_contact_partial"
+    assert database.schema_version() == first == "0006_survey_generation"
     assert database.pending_migrations() == []
 
 
@@ -61,3 +61,31 @@ def test_nothing_identifies_a_visitor(app):
     for model in MODELS:
         for column in database.db.get_columns(model._meta.table_name):
             assert column.name not in FORBIDDEN, (model, column.name)
+
+
+def test_the_survey_generation_migration_goes_down_and_up_again(app):
+    """PostgreSQL's table and triggers (0006) come and go with their migration; SQLite's
+    generation is a file, so there it changes nothing."""
+    from playhouse.migrations import Runner
+
+    def objects() -> tuple[int, int]:
+        if not database.is_postgres():
+            return (0, 0)
+        tables = database.db.execute_sql(
+            "SELECT count(*) FROM pg_tables WHERE tablename = 'survey_generation' "
+            "AND schemaname = current_schema()").fetchone()[0]
+        triggers = database.db.execute_sql(
+            "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname = 'survey_generation' "
+            "AND c.relnamespace = current_schema()::regnamespace").fetchone()[0]
+        return tables, triggers
+
+    runner = Runner(database.db.obj, directory=database.MIGRATIONS_DIR)
+    expected = (1, 2) if database.is_postgres() else (0, 0)
+    assert objects() == expected
+    try:
+        assert runner.down() == ["0006_survey_generation"]
+        assert objects() == (0, 0)
+    finally:
+        assert runner.up() == ["0006_survey_generation"]
+    assert objects() == expected
