@@ -177,6 +177,9 @@ class PooledSqlite(PooledSqliteDatabase):
         self.generation = Generation(self.database)
 
 
+UNDEFINED_TABLE = "42P01"  # PostgreSQL's SQLSTATE; psycopg is only there with the extra
+
+
 class CheckedGeneration:
     """PostgreSQL's generation of surveys and sites, as read when this thread last took a
     pooled connection (migration 0006: triggers renew it with every committed change).
@@ -204,21 +207,16 @@ class CheckedGeneration:
         """Read the number on a pooled connection; raises if the connection is dead."""
         try:
             row = conn.execute(self.QUERY).fetchone()
-        except psycopg_errors().UndefinedTable:  # not migrated yet: alive, nothing kept
-            self.local.value = None
-            return
+        except Exception as exc:
+            if getattr(exc, "sqlstate", None) != UNDEFINED_TABLE:
+                raise
+            row = None  # not migrated yet: the connection answered, nothing is kept
         self.local.value = row[0] if row else None
 
     def bump(self) -> None:
         # This thread wrote a survey or site: the triggers renew the number when it commits;
         # until the next request, it reads surveys again.
         self.forget()
-
-
-def psycopg_errors():
-    import psycopg.errors  # only installed with the postgres extra
-
-    return psycopg.errors
 
 
 class PooledPostgresql(PooledPostgresqlDatabase):
@@ -237,11 +235,11 @@ class PooledPostgresql(PooledPostgresqlDatabase):
         # before handing it out, so no request fails on a stale one. peewee's own check
         # asks with `SELECT 1`; this one round trip reads the generation instead.
         adapter = self._adapter
-        if conn.closed or adapter.txn_status(conn) == adapter.txn_unknown:
+        if conn.closed or (status := adapter.txn_status(conn)) == adapter.txn_unknown:
             self.generation.forget()
             return True
         try:
-            if adapter.txn_status(conn) != adapter.txn_idle:
+            if status != adapter.txn_idle:
                 adapter.rollback(conn)
             self.generation.check(conn)
         except Exception:
