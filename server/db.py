@@ -1,4 +1,4 @@
-"""The database: a proxy bound at start-up, a pooled connection per request, migrations."""
+"""The database: a proxy bound at start-up, pooled connections for requests, migrations."""
 
 from __future__ import annotations
 
@@ -50,8 +50,8 @@ SQLITE_PRAGMAS = {
 CHECKPOINT_EVERY_SECONDS = 0.1
 
 
-# Each request still connects and closes, but closing returns the connection to a pool:
-# no new PostgreSQL backend per request, and SQLite keeps its WAL files and PRAGMAs.
+# A request that uses the database connects and closes, but closing returns the connection
+# to a pool: no new PostgreSQL backend per request, and SQLite keeps its WAL files and PRAGMAs.
 # gunicorn runs 4 threads per worker; the rest is headroom for background jobs and the
 # CLI. A request waits up to 10 s for a free connection instead of failing at once.
 POOL = {"max_connections": 16, "stale_timeout": 300, "timeout": 10}
@@ -330,7 +330,12 @@ def is_postgres() -> bool:
 def write_lock() -> contextlib.AbstractContextManager:
     """SQLite's write lock, taken for one statement that writes (it commits on its own)."""
     lock = getattr(db.obj, "write_lock", None)
-    return lock.held() if lock else contextlib.nullcontext()
+    if lock is None:
+        return contextlib.nullcontext()
+    # A request takes its connection with its first query: here before the lock, so that
+    # other writers do not wait for the pool as well.
+    db.connect(reuse_if_open=True)
+    return lock.held()
 
 
 @contextlib.contextmanager
@@ -387,10 +392,12 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def open_connection() -> None:
-        # /healthz opens its own, so a database that is down answers 503, not 500.
-        if request.endpoint != "healthz":
-            if isinstance(db.obj, PooledPostgresql):
-                db.obj.generation.forget()  # read anew as the connection is taken
+        # PostgreSQL: taking the connection reads the survey generation, which kept survey
+        # rows are checked against (widget.SurveyRows). SQLite's connection is taken by the
+        # first query instead: widget pages served from kept rows need none. /healthz opens
+        # its own, so a database that is down answers 503, not 500.
+        if isinstance(db.obj, PooledPostgresql) and request.endpoint != "healthz":
+            db.obj.generation.forget()  # read anew as the connection is taken
             db.connect(reuse_if_open=True)
 
     @app.teardown_request

@@ -61,6 +61,27 @@ def test_a_row_is_kept_while_nothing_changes(client, make, reads):
     assert reads == []
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_page_from_a_kept_row_takes_no_connection_on_sqlite(client, make, monkeypatch):
+    survey = make.survey()
+    for _ in range(2):
+        assert page(client, survey.id).status_code == 200
+    taken = []
+    connect = database.db.obj.connect
+
+    def counting(*args, **kwargs):
+        taken.append(kwargs)
+        return connect(*args, **kwargs)
+
+    monkeypatch.setattr(database.db.obj, "connect", counting)
+    token = token_for(client, survey)  # a page, from the kept row
+    assert taken == []
+    assert client.post(f"/w/{survey.id}/responses", headers=JSON,
+                       json={"token": token, "score": 9}).status_code == 201
+    assert len(taken) == 1  # the answer's INSERT takes one
+    assert database.db.is_closed()  # and gives it back
+
+
 @pytest.mark.parametrize("change", ["query", "save", "site", "delete"])
 def test_every_write_through_the_models_is_seen_at_once(client, make, reads, change):
     survey = make.survey(question_nl="Eerste vraag?")
