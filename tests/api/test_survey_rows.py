@@ -70,15 +70,16 @@ def test_a_page_from_a_kept_row_takes_no_connection_on_sqlite(client, make, monk
     connect = database.db.obj.connect
 
     def counting(*args, **kwargs):
-        taken.append(kwargs)
+        taken.append("in the write lock" if getattr(lock.local, "held", False) else "before")
         return connect(*args, **kwargs)
 
+    lock = database.db.obj.write_lock
     monkeypatch.setattr(database.db.obj, "connect", counting)
     token = token_for(client, survey)  # a page, from the kept row
     assert taken == []
     assert client.post(f"/w/{survey.id}/responses", headers=JSON,
                        json={"token": token, "score": 9}).status_code == 201
-    assert len(taken) == 1  # the answer's INSERT takes one
+    assert taken == ["before"]  # the answer takes one, not while other writers wait for it
     assert database.db.is_closed()  # and gives it back
 
 
