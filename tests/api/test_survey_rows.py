@@ -67,13 +67,12 @@ def test_a_page_from_a_kept_row_takes_no_connection_on_sqlite(client, make, monk
     for _ in range(2):
         assert page(client, survey.id).status_code == 200
     taken = []
-    connect = database.db.obj.connect
+    connect, lock = database.db.obj.connect, database.db.obj.write_lock
 
     def counting(*args, **kwargs):
         taken.append("in the write lock" if getattr(lock.local, "held", False) else "before")
         return connect(*args, **kwargs)
 
-    lock = database.db.obj.write_lock
     monkeypatch.setattr(database.db.obj, "connect", counting)
     token = token_for(client, survey)  # a page, from the kept row
     assert taken == []
@@ -174,7 +173,7 @@ def other_connection(database_url):
 
 
 def stored_generation(conn) -> int:
-    return conn.execute('SELECT "value" FROM "survey_generation"').fetchone()[0]
+    return conn.execute(database.CheckedGeneration.QUERY).fetchone()[0]
 
 
 @postgres_only
@@ -195,7 +194,7 @@ def test_triggers_renew_the_generation_with_every_committed_change(make, other_c
         conn.execute("UPDATE survey SET active = false WHERE id = %s", (survey.id,))
         with database.connection():
             assert database.db.execute_sql(
-                'SELECT "value" FROM "survey_generation"').fetchone()[0] == before
+                database.CheckedGeneration.QUERY).fetchone()[0] == before
     assert stored_generation(conn) == before + 1
     # Deleting an owner deletes its sites and surveys: the cascade counts too.
     before = stored_generation(conn)
