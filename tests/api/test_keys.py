@@ -122,3 +122,29 @@ def test_a_tampered_token_fails_with_the_kept_signer(tmp_path):
         assert unsign(app, token) == RECEIPT
         with pytest.raises(InvalidToken):
             unsign(app, token[:-2] + ("AA" if token[-2:] != "AA" else "BB"))
+
+
+def test_the_short_way_signs_the_same_bytes_as_itsdangerous(tmp_path, monkeypatch):
+    """TokenSerializer.dumps and .loads do itsdangerous' steps themselves: same tokens."""
+    import hashlib
+
+    from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: 1_795_000_000)
+    app = app_with(tmp_path, f"{NEW},{OLD}")
+    for purpose, payload in (("widget", {"s": "AbCdEfGh", "i": "x1", "l": "nl"}),
+                             ("receipt", [41, "2026-11-22T10:00:00"])):
+        plain = URLSafeTimedSerializer([OLD, NEW], salt=signing.SALTS[purpose],
+                                       signer_kwargs={"digest_method": hashlib.sha1})
+        assert sign(app, purpose, payload) == plain.dumps(payload)
+        assert unsign(app, plain.dumps(payload), purpose, max_age=60) == payload
+    token = plain.dumps(payload)  # signed at 1,795,000,000
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: 1_795_000_060)
+    with monkeypatch.context() as short:  # a valid token never needs itsdangerous' own code
+        short.setattr(URLSafeTimedSerializer, "loads", lambda *a, **k: pytest.fail("long way"))
+        assert unsign(app, token, "receipt", max_age=60) == payload
+    for now in (1_795_000_061, 1_794_999_999):  # 61 s later; a second before it was signed
+        monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self, now=now: now)
+        with pytest.raises(InvalidToken) as failed:
+            unsign(app, token, "receipt", max_age=60)
+        assert failed.value.expired
