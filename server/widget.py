@@ -360,9 +360,13 @@ def create_response(survey: str):
 
 
 def created_json(answer_id: int, receipt_url: str) -> FlaskResponse:
-    """201 with the answer's id and receipt: jsonify's own output, without its provider."""
-    body = json.dumps({"id": answer_id, "receipt": receipt_url}, separators=(",", ":"))
-    return current_app.response_class(body + "\n", 201, mimetype="application/json")
+    """201 with the answer's id and receipt: jsonify's own output, without its provider.
+
+    json.dumps with other separators than its defaults makes a new encoder for every call;
+    the two values are written into the object's text instead (an int is its own JSON).
+    """
+    body = f'{{"id":{int(answer_id)},"receipt":{json.dumps(receipt_url)}}}\n'
+    return current_app.response_class(body, 201, mimetype="application/json")
 
 
 def base_url() -> str:
