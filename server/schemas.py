@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+from collections.abc import Iterable
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -14,6 +15,7 @@ from marshmallow import (
     Schema,
     ValidationError,
     fields,
+    missing,
     post_load,
     pre_load,
     validate,
@@ -207,16 +209,42 @@ class VisitorDetailsSchema(Schema):
     def __init__(self, survey, **kwargs):
         super().__init__(**kwargs)
         self.survey = survey
+        # The defaults of the fields this schema leaves out (see for_survey).
+        self.defaults = {name: field.load_default
+                         for name, field in self.declared_fields.items()
+                         if name not in self.load_fields and field.load_default is not missing}
 
     @classmethod
-    def for_survey(cls, survey) -> VisitorDetailsSchema:
-        """A schema for the survey's rules, shared by every answer under the same rules.
+    def for_survey(cls, survey, sent: Iterable[str] | None = None) -> VisitorDetailsSchema:
+        """A schema for the survey's rules and the names an answer holds (`sent`), shared by
+        every answer under the same rules holding the same names.
 
         marshmallow copies every field for each new schema (a tenth of a visitor's answer);
         loading keeps no state in the schema, so one made for a set of rules serves all.
+        marshmallow also takes every field it knows through a dozen calls, sent or not
+        (most answers hold three of eight): this schema loads the required fields and those
+        sent, and `load` gives the others their defaults, as a schema of all fields (`sent`
+        None) does.
         """
+        names = (None if sent is None else
+                 cls.required_fields().union(cls._declared_fields.keys() & set(sent)))
         return _visitor_schema(cls, SurveyRules(survey.metric, tuple(survey.touchpoints),
-                                                survey.consent_mode))
+                                                survey.consent_mode), names)
+
+    @classmethod
+    def required_fields(cls) -> frozenset[str]:
+        names = cls.__dict__.get("_required_fields")
+        if names is None:  # once per class: marshmallow collects the fields after it is made
+            names = frozenset(name for name, field in cls._declared_fields.items()
+                              if field.required)
+            cls._required_fields = names
+        return names
+
+    def load(self, data, **kwargs):
+        loaded = super().load(data, **kwargs)
+        for name, default in self.defaults.items():
+            loaded.setdefault(name, default)
+        return loaded
 
     def handle_error(self, error: ValidationError, data, **kwargs):
         raise ValidationError(translated(error.messages), data=error.data,
@@ -313,6 +341,7 @@ class SurveyRules(NamedTuple):
     consent_mode: str
 
 
-@functools.lru_cache(maxsize=256)
-def _visitor_schema(cls: type[VisitorDetailsSchema], rules: SurveyRules) -> VisitorDetailsSchema:
-    return cls(rules)
+@functools.lru_cache(maxsize=1024)
+def _visitor_schema(cls: type[VisitorDetailsSchema], rules: SurveyRules,
+                    names: frozenset[str] | None) -> VisitorDetailsSchema:
+    return cls(rules, only=names)

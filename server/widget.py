@@ -341,7 +341,7 @@ def create_response(survey: str):
     if not wants_json():
         use_language(token["lang"] if token else None, survey.default_language)
     try:
-        data = VisitorResponseSchema.for_survey(survey).load(raw)
+        data = VisitorResponseSchema.for_survey(survey, raw).load(raw)
     except ValidationError as err:
         return refuse(422, _("Please check your answer."), "_score.html", messages(err),
                       **form_again(survey, raw, token))
@@ -424,7 +424,7 @@ def save_details(survey: str, receipt: str):
     raw = submitted()
     if not raw.get("skip"):
         try:
-            data = VisitorDetailsSchema.for_survey(survey).load(raw)
+            data = VisitorDetailsSchema.for_survey(survey, raw).load(raw)
         except ValidationError as err:
             return refuse(422, _("Please check your answer."), "_details.html", messages(err),
                           **details_context(response, receipt, values=raw))
