@@ -70,7 +70,7 @@ def record(survey: Survey, data: dict, token: dict, invite: dict | None = None) 
     """
     now = utcnow()
     fields = {
-        "survey": survey, "score": data["score"], "comment": data.get("comment"),
+        "survey": survey.id, "score": data["score"], "comment": data.get("comment"),
         "touchpoint": data.get("touchpoint"), "segment": data.get("segment"),
         "language": token["lang"], "created_at": now, "token_id": token["id"],
     }
@@ -79,7 +79,11 @@ def record(survey: Survey, data: dict, token: dict, invite: dict | None = None) 
                       segment=invite["segment"] or fields["segment"],
                       reference=invite["reference"])
     fields.update(consent_fields(survey, data, now))
-    answer = Response(**fields)
+    # What Response(**fields) would hold (language and created_at, the two defaults, are
+    # given), without a call through peewee's field accessors for each value.
+    answer = Response(__no_default__=1)
+    answer.__data__ = fields
+    answer.__rel__["survey"] = survey
     try:
         with write_transaction() if invite else write_lock():
             if invite:
