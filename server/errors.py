@@ -44,21 +44,25 @@ def wants_json() -> bool:
 
     Decided once per request: visitor requests ask several times.
     """
-    answer = request.environ.get("tevreden.wants_json")
+    environ = request.environ
+    answer = environ.get("tevreden.wants_json")
     if answer is None:
-        answer = request.environ["tevreden.wants_json"] = prefers_json()
+        answer = environ["tevreden.wants_json"] = prefers_json()
     return answer
 
 
 def prefers_json() -> bool:
-    if request.path.startswith("/api/") or request.is_json:
+    req = request._get_current_object()  # once: every use of the proxy looks it up again
+    environ = req.environ
+    # No Content-Type, no JSON body: werkzeug's is_json would parse the absent header.
+    if req.path.startswith("/api/") or (environ.get("CONTENT_TYPE") and req.is_json):
         return True
-    accept = request.environ.get("HTTP_ACCEPT", "").lower()
+    accept = environ.get("HTTP_ACCEPT", "").lower()
     if "json" not in accept and "application/*" not in accept:
         return False  # nothing could outweigh HTML (*/* included): no need to parse it
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes[best] > (
-        request.accept_mimetypes["text/html"])
+    accepted = req.accept_mimetypes
+    best = accepted.best_match(["text/html", "application/json"])
+    return best == "application/json" and accepted[best] > accepted["text/html"]
 
 
 def respond(status: int, message: str, code: str | None = None, fields: dict | None = None,

@@ -43,9 +43,10 @@ def N_(text: str) -> str:
 def use_language(*candidates: str | None) -> str:
     """Answer in the first supported language among the candidates (Dutch otherwise)."""
     lang = choose_language(*candidates)
-    if g.get("lang") != lang:
-        g.lang = lang
-        if "_flask_babel" in g:  # Flask-Babel kept the locale it found before: look again
+    state = g._get_current_object()  # once: every use of the proxy `g` looks it up again
+    if state.get("lang") != lang:
+        state.lang = lang
+        if "_flask_babel" in state:  # Flask-Babel kept the locale it found before: look again
             flask_babel.refresh()
     return lang
 
@@ -117,7 +118,8 @@ class TokenPages:
                 self.pages[key] = parts
                 while len(self.pages) > self.size:
                     self.pages.popitem(last=False)
-        return make_response(parts[0] + token + parts[1])
+        # What make_response(text) makes, without its look at what kind of value it was given.
+        return current_app.response_class(parts[0] + token + parts[1])
 
 
 def visitor_error(exc: Exception) -> FlaskResponse:
@@ -151,7 +153,8 @@ def http_message(status: int) -> str | None:
 
 def start_request() -> None:
     # Tests reuse one application context (and so one g) for many requests.
-    g.survey = g.origin = g.mode = None
+    state = g._get_current_object()
+    state.survey = state.origin = state.mode = None
     # Developers read JSON errors in English; people get the widget's language.
     use_language("en" if wants_json() else query().get("lang"))
 

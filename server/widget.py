@@ -68,16 +68,28 @@ SCALE_ENDS = {
 }
 
 
+# Set on every widget response by visitor_headers (lower case, as werkzeug compares them).
+WIDGET_HEADERS = frozenset({"content-security-policy", "cache-control", "vary"})
+
+
 @bp.after_request
 def visitor_headers(response: FlaskResponse) -> FlaskResponse:
     """Every answer here is shown in the site's iframe: framed by its origins, never cached."""
     survey = g.get("survey")
-    response.headers["Content-Security-Policy"] = widget_policy(
-        tuple(survey.site.origins) if survey else ())
-    response.headers["Cache-Control"] = "no-store"  # a page holds a single-use token
+    policy = widget_policy(tuple(survey.site.origins) if survey else ())
+    headers = response.headers
+    if WIDGET_HEADERS.isdisjoint(name.lower() for name, _ in headers):
+        # None of them yet (no view here sets them): added, where werkzeug's set would look
+        # through every header again for each one.
+        headers.add("Content-Security-Policy", policy)
+        headers.add("Cache-Control", "no-store")  # a page holds a single-use token
+        headers.add("Vary", "HX-Request")
+        return response
+    headers["Content-Security-Policy"] = policy
+    headers["Cache-Control"] = "no-store"
     # Not response.vary (it parses and rewrites the header), nor .get (an absent name raises
     # inside werkzeug): the values as they are, with this one added.
-    response.headers["Vary"] = ", ".join([*response.headers.getlist("Vary"), "HX-Request"])
+    headers["Vary"] = ", ".join([*headers.getlist("Vary"), "HX-Request"])
     return response
 
 
@@ -114,13 +126,12 @@ def survey_sql() -> tuple[str, list, int]:
 
 def loaded(model, values: dict) -> Survey | Site:
     """A model instance as peewee's own query would have made it from these columns."""
-    instance = model(__no_default__=1)
+    instance = model(__no_default__=1)  # nothing set, nothing dirty
     data = instance.__data__ = dict(values)
     # Lists are copied: the converted values are shared by every request for this row.
     for name in LIST_FIELDS[model]:
         if data.get(name) is not None:
             data[name] = list(data[name])
-    instance._dirty.clear()
     return instance
 
 
@@ -201,10 +212,11 @@ def active_survey(survey_id: str) -> Survey:
         raise ApiError(404, _("This survey does not exist or is closed."))
     survey_values, site_values = converted(row)
     survey = loaded(Survey, survey_values)
-    survey.site = loaded(Site, site_values)
-    survey._dirty.clear()
-    g.survey = survey
-    g.survey_row = row  # the survey and site as stored: a key for rendered pages
+    # survey.site = ... without the accessor: the site's id is in the survey's columns.
+    survey.__rel__["site"] = loaded(Site, site_values)
+    state = g._get_current_object()
+    state.survey = survey
+    state.survey_row = row  # the survey and site as stored: a key for rendered pages
     return survey
 
 

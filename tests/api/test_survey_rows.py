@@ -61,6 +61,23 @@ def test_a_row_is_kept_while_nothing_changes(client, make, reads):
     assert reads == []
 
 
+def test_a_kept_row_gives_the_models_peewee_gives(app, make):
+    """active_survey builds Survey and Site from the row itself: as peewee's query does."""
+    survey = make.survey(make.site(origins=["https://shop.example.nl"]),
+                         touchpoints=["checkout", "levering"], question_en="How was it?")
+    queried = Survey.select(Survey, Site).join(Site).where(Survey.id == survey.id).get()
+    for _ in range(2):  # read, then kept
+        with app.test_request_context(f"/w/{survey.id}"):
+            built = widget.active_survey(survey.id)
+        assert built.__data__ == queried.__data__
+        assert built.site.__data__ == queried.site.__data__
+        assert built.site_id == queried.site.id and built.__rel__["site"] is built.site
+        assert not built.is_dirty() and not built.site.is_dirty()
+        built.touchpoints.append("elders")  # a request's change stays its own
+    with app.test_request_context(f"/w/{survey.id}"):
+        assert widget.active_survey(survey.id).touchpoints == ["checkout", "levering"]
+
+
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_a_page_from_a_kept_row_takes_no_connection_on_sqlite(client, make, monkeypatch):
     survey = make.survey()

@@ -102,6 +102,25 @@ def test_the_widget_page_headers(client, survey):
     assert page.headers["Cache-Control"] == "no-store"
 
 
+def test_widget_headers_are_set_once_even_where_a_response_had_them(app, survey):
+    """visitor_headers adds its three headers, or replaces them where a view set one."""
+    from flask import Response, g
+
+    from server.widget import visitor_headers, widget_policy
+
+    policy = widget_policy((SHOP, "https://www.shop.example.nl"))
+    with app.test_request_context(f"/w/{survey.id}"):
+        g.survey = survey
+        fresh = visitor_headers(Response("page"))
+        had = visitor_headers(Response("page", headers=[
+            ("Vary", "Accept-Encoding"), ("cache-control", "max-age=60"),
+            ("Content-Security-Policy", "default-src *")]))
+    for response, vary in ((fresh, "HX-Request"), (had, "Accept-Encoding, HX-Request")):
+        assert response.headers.getlist("Content-Security-Policy") == [policy]
+        assert response.headers.getlist("Cache-Control") == ["no-store"]
+        assert response.headers.getlist("Vary") == [vary]
+
+
 def test_a_site_without_origins_may_not_frame_the_widget(client, make):
     survey = make.survey(make.site(origins=[]))
     assert "frame-ancestors 'none'" in client.get(f"/w/{survey.id}").headers[
