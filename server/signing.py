@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import binascii
 import hashlib
 import hmac
 import json
@@ -10,13 +11,7 @@ from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
-from itsdangerous.encoding import (
-    base64_decode,
-    base64_encode,
-    bytes_to_int,
-    int_to_bytes,
-    want_bytes,
-)
+from itsdangerous.encoding import bytes_to_int, int_to_bytes, want_bytes
 
 # A token signed for one purpose never verifies for another.
 SALTS = {
@@ -85,7 +80,7 @@ class TokenSerializer(URLSafeTimedSerializer):
         if salt is not None:
             return super().dumps(obj, salt)
         timestamp = int_to_bytes(self.timestamps.get_timestamp())
-        value = self.dump_payload(obj) + b"." + base64_encode(timestamp)
+        value = self.dump_payload(obj) + b"." + b64encode(timestamp)
         return (value + b"." + signature(self.keys[0], value)).decode()
 
     def loads(self, s: str | bytes, max_age: int | None = None,
@@ -97,9 +92,9 @@ class TokenSerializer(URLSafeTimedSerializer):
                 payload, _, timestamp = value.rpartition(b".")
                 if payload and payload[:1] != b"." and any(
                         hmac.compare_digest(signature(key, value), sig) for key in self.keys):
-                    age = self.timestamps.get_timestamp() - bytes_to_int(base64_decode(timestamp))
+                    age = self.timestamps.get_timestamp() - bytes_to_int(b64decode(timestamp))
                     if max_age is None or 0 <= age <= max_age:
-                        return json.loads(base64_decode(payload).decode())
+                        return json.loads(b64decode(payload).decode())
             except Exception:  # noqa: S110 (itsdangerous' own code names what is wrong)
                 pass
         return super().loads(s, max_age=max_age, return_timestamp=return_timestamp, salt=salt)
@@ -115,18 +110,30 @@ class TokenSerializer(URLSafeTimedSerializer):
         if len(text) >= self.COMPRESS_FROM:
             compressed = zlib.compress(text)
             if len(compressed) < len(text) - 1:  # itsdangerous' rule and its "." mark
-                return b"." + base64_encode(compressed)
-        return base64_encode(text)
+                return b"." + b64encode(compressed)
+        return b64encode(text)
 
 
 # The JSON itsdangerous' URL-safe serializers write (`_CompactJSON.dumps`), with an encoder
 # made once instead of for every token.
 COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+URL_SAFE = bytes.maketrans(b"+/", b"-_")
+STANDARD = bytes.maketrans(b"-_", b"+/")
+
+
+def b64encode(data: bytes) -> bytes:
+    """itsdangerous' base64_encode of bytes (URL-safe, unpadded), without its three calls."""
+    return binascii.b2a_base64(data, newline=False).translate(URL_SAFE).rstrip(b"=")
+
+
+def b64decode(data: bytes) -> bytes:
+    """itsdangerous' base64_decode of ASCII bytes; raises binascii.Error where it fails."""
+    return binascii.a2b_base64(data.translate(STANDARD) + b"=" * (-len(data) % 4))
 
 
 def signature(key: bytes, value: bytes) -> bytes:
     """itsdangerous' HMAC-SHA1 signature of `value`, base64 as in the token."""
-    return base64_encode(hmac.digest(key, value, hashlib.sha1))
+    return b64encode(hmac.digest(key, value, hashlib.sha1))
 
 
 _serializers: dict[tuple, URLSafeTimedSerializer] = {}

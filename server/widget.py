@@ -297,9 +297,13 @@ def page(survey: str):
 
 def submitted() -> dict:
     """The posted fields, from JSON or a form."""
-    if not request.is_json:
-        return request.form.to_dict()
-    data = request.get_json(silent=True)
+    req = request._get_current_object()
+    if not req.is_json:
+        return req.form.to_dict()
+    try:  # request.get_json(silent=True), without its caching and checks around json.loads
+        data = json.loads(req.get_data())
+    except ValueError:  # UnicodeDecodeError too
+        data = None
     if data is None:
         raise ApiError(400, _("The body is not valid JSON."))
     if not isinstance(data, dict):
