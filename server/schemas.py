@@ -227,18 +227,9 @@ class VisitorDetailsSchema(Schema):
         None) does.
         """
         names = (None if sent is None else
-                 cls.required_fields().union(cls._declared_fields.keys() & set(sent)))
+                 required_fields(cls).union(cls._declared_fields.keys() & set(sent)))
         return _visitor_schema(cls, SurveyRules(survey.metric, tuple(survey.touchpoints),
                                                 survey.consent_mode), names)
-
-    @classmethod
-    def required_fields(cls) -> frozenset[str]:
-        names = cls.__dict__.get("_required_fields")
-        if names is None:  # once per class: marshmallow collects the fields after it is made
-            names = frozenset(name for name, field in cls._declared_fields.items()
-                              if field.required)
-            cls._required_fields = names
-        return names
 
     def load(self, data, **kwargs):
         loaded = super().load(data, **kwargs)
@@ -339,6 +330,11 @@ class SurveyRules(NamedTuple):
     metric: str
     touchpoints: tuple[str, ...]
     consent_mode: str
+
+
+@functools.cache
+def required_fields(cls: type[Schema]) -> frozenset[str]:
+    return frozenset(name for name, field in cls._declared_fields.items() if field.required)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -300,10 +300,7 @@ def submitted() -> dict:
     req = request._get_current_object()
     if not req.is_json:
         return req.form.to_dict()
-    try:  # request.get_json(silent=True), without its caching and checks around json.loads
-        data = json.loads(req.get_data())
-    except ValueError:  # UnicodeDecodeError too
-        data = None
+    data = req.get_json(silent=True)
     if data is None:
         raise ApiError(400, _("The body is not valid JSON."))
     if not isinstance(data, dict):
