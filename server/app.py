@@ -11,9 +11,10 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 
 import widget as widget_package
 
-from . import config, db, errors, housekeeping, i18n, limits
+from . import config, db, errors, i18n, limits
 from . import logging as request_logging
 from .db import db as database
+from .jobs import housekeeping
 
 WIDGET_DIR = Path(widget_package.__file__).parent
 SERVER_DIR = Path(__file__).parent
@@ -55,15 +56,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import api, dashboard, loader, privacy, receipts, shop, widget
+    from .api import views as api
+    from .dashboard import overview as dashboard
+    from .visitor import demo, loader, privacy, receipts, widget
 
-    for module in (widget, loader, receipts, shop, api, dashboard, privacy):
+    for module in (widget, loader, receipts, demo, api, dashboard, privacy):
         app.register_blueprint(module.bp)
 
 
 def serve_static_compressed(app: Flask) -> None:
     """/static/ files gzip-compressed once per file, as /embed.js is."""
-    from .loader import static_file
+    from .visitor.loader import static_file
 
     app.view_functions["static"] = static_file
 

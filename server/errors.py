@@ -40,29 +40,17 @@ def error_body(status: int, message: str, code: str | None = None,
 
 
 def wants_json() -> bool:
-    """JSON for the API, for JSON bodies, and for clients that prefer it to HTML.
-
-    Decided once per request: visitor requests ask several times.
-    """
-    environ = request.environ
-    answer = environ.get("tevreden.wants_json")
-    if answer is None:
-        answer = environ["tevreden.wants_json"] = prefers_json()
-    return answer
-
-
-def prefers_json() -> bool:
-    req = request._get_current_object()  # once: every use of the proxy looks it up again
-    environ = req.environ
-    # No Content-Type, no JSON body: werkzeug's is_json would parse the absent header.
-    if req.path.startswith("/api/") or (environ.get("CONTENT_TYPE") and req.is_json):
+    """JSON for the API, for JSON bodies, and for clients that prefer it to HTML."""
+    if request.path.startswith("/api/") or request.is_json:
         return True
-    accept = environ.get("HTTP_ACCEPT", "").lower()
-    if "json" not in accept and "application/*" not in accept:
-        return False  # nothing could outweigh HTML (*/* included): no need to parse it
-    accepted = req.accept_mimetypes
+    accepted = request.accept_mimetypes
     best = accepted.best_match(["text/html", "application/json"])
     return best == "application/json" and accepted[best] > accepted["text/html"]
+
+
+def is_htmx() -> bool:
+    """A request htmx made (it answers with a fragment, not a whole page)."""
+    return request.headers.get("HX-Request") == "true"
 
 
 def respond(status: int, message: str, code: str | None = None, fields: dict | None = None,

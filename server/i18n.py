@@ -14,6 +14,11 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 DOMAINS = ("widget", "dashboard", "privacy")
 
 
+def N_(text: str) -> str:
+    """Mark a string for the catalogue; it is translated where it is shown."""
+    return text
+
+
 def choose_language(*candidates: str | None) -> str:
     """The first supported language among the candidates, else Dutch."""
     for candidate in candidates:

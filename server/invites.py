@@ -7,9 +7,8 @@ from urllib.parse import urlencode
 
 from flask import current_app
 
+from .models import INVITE_MAX_AGE
 from .signing import InvalidToken, sign, unsign
-
-INVITE_MAX_AGE = 30 * 24 * 3600  # an e-mail is often read days later
 
 
 def make_invite(survey_id: str, touchpoint: str | None = None, segment: str | None = None,

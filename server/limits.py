@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import hmac
 import ipaddress
@@ -87,26 +86,8 @@ def survey_key() -> str:
 
 
 def answer_limits(view):
-    """Posted answers: the per-address limit and the survey's ceiling, when limits are on.
-
-    flask-limiter's decorators identify the request and look its limits up even when limits
-    are off (TEVREDEN_RATELIMIT=off): a tenth of recording an answer. Off, the view is called
-    directly; on, exactly as the two stacked decorators would.
-    """
-    limited = limiter.limit(response_limit)(
-        limiter.limit(survey_ceiling, key_func=survey_key)(view))
-
-    @functools.wraps(view)
-    def limited_when_on(*args, **kwargs):
-        if current_app.config["RATELIMIT_ENABLED"]:
-            return limited(*args, **kwargs)
-        return view(*args, **kwargs)
-
-    return limited_when_on
-
-
-def limits_enabled() -> bool:
-    return current_app.config["RATELIMIT"] is not None
+    """Posted answers: the per-address limit and, whatever the address, the survey's ceiling."""
+    return limiter.limit(response_limit)(limiter.limit(survey_ceiling, key_func=survey_key)(view))
 
 
 def retry_after() -> int:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from .core.periods import iso
 from .db import write_transaction
-from .models import Response, Survey, UsedToken, utcnow
-from .responses import TOKEN_MAX_AGE, spend_erased
+from .models import FORM_MAX_AGE, Response, Survey, UsedToken, utcnow
 
 log = logging.getLogger("tevreden.retention")
 
@@ -26,7 +26,7 @@ def purge(now: dt.datetime | None = None) -> dict[str, int]:
         tokens = UsedToken.delete().where(UsedToken.expires_at < now).execute()
         tokens += (Response.update(token_id=None)
                    .where(Response.token_id.is_null(False),
-                          Response.created_at < now - dt.timedelta(seconds=TOKEN_MAX_AGE))
+                          Response.created_at < now - dt.timedelta(seconds=FORM_MAX_AGE))
                    .execute())
     # Counts only: a log line never carries what was said or who said it.
     log.info("purge: %d responses past retention, %d expired token records", deleted, tokens)
@@ -46,12 +46,7 @@ def responses_for_contact(contact: str, surveys=None):
 
 def forget(contact: str, surveys=None) -> int:
     """Erase every response carrying this contact address (optionally within some surveys)."""
-    ids = [r.id for r in responses_for_contact(contact, surveys)]
-    deleted = 0
-    if ids:
-        with write_transaction():
-            spend_erased(ids)
-            deleted = Response.delete().where(Response.id.in_(ids)).execute()
+    deleted = Response.erase_all([r.id for r in responses_for_contact(contact, surveys)])
     log.info("forget: %d responses erased", deleted)
     return deleted
 
@@ -78,7 +73,3 @@ def describe(response: Response) -> dict:
         "consent_version": response.consent_version,
         "contact": response.contact,
     }
-
-
-def iso(value: dt.datetime | None) -> str | None:
-    return value.replace(tzinfo=dt.UTC).isoformat().replace("+00:00", "Z") if value else None

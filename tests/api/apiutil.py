@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from server.models import Response, Survey
-from server.queries import TZ
+from server.core.periods import TZ
 
 
 def bearer(token: str) -> dict:

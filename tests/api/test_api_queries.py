@@ -6,17 +6,11 @@ from collections import Counter
 
 import pytest
 
-from server import counts
+from server.reports import counts
 from server.models import Response
-from server.queries import (
-    Filters,
-    day_rows,
-    histogram,
-    local_day_of,
-    score_report,
-    series,
-    touchpoint_breakdown,
-)
+from server.core.periods import local_day_of
+from server.reports.counts import Filters, day_rows, histogram
+from server.reports.queries import score_report, series, touchpoint_breakdown
 from tests.api.apiutil import answers
 
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from server.queries import local_today
+from server.core.periods import local_today
 from tests.api.apiutil import answers, bearer
 from tests.helpers import assert_error
 

@@ -6,10 +6,11 @@ from collections import Counter
 
 import pytest
 
-from server import counts
-from server.counts import Filters, day_rows, local_day_of
+from server.reports import counts
+from server.core.periods import local_day_of
+from server.reports.counts import Filters, day_rows
 from server.models import Response
-from server.queries import period_cuts
+from server.core.periods import period_cuts
 
 TOUCHPOINTS = ["checkout", "klantenservice", "", None]
 SEGMENTS = [None, "nieuw", "vast"]

@@ -7,7 +7,7 @@ import secrets
 
 import pytest
 
-from server import auth
+from server.dashboard import auth
 from server.models import Owner, Response
 from tests.conftest import settings_for
 from tests.helpers import assert_error

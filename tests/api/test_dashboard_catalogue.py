@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "server/translations/nl/LC_MESSAGES/dashboard"
-METHODS = [("auth.py", "python"), ("dashboard*.py", "python"),
+METHODS = [("dashboard/**.py", "python"),
            ("templates/dashboard/**.html", "jinja2")]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
 

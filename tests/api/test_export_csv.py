@@ -7,7 +7,7 @@ import tracemalloc
 import pytest
 
 from server.models import utcnow
-from server.queries import local_today
+from server.core.periods import local_today
 from tests.api.apiutil import answer, answers, bearer
 from tests.helpers import assert_error
 

@@ -2,7 +2,7 @@
 
 from openapi_spec_validator import validate
 
-from server.openapi import documented_rules
+from server.api.openapi import documented_rules
 
 
 def test_document_is_valid_openapi(client):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from server.models import Response
-from server.responses import receipt_for
+from server.visitor.answers import receipt_for
 from server.retention import describe
 from server.signing import sign
 from tests.api.test_responses import JSON, answer, token_for

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from server.models import Response
-from server.responses import receipt_for
+from server.visitor.answers import receipt_for
 from tests.api.test_responses import HTMX, JSON, answer
 from tests.helpers import assert_error
 

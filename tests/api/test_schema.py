@@ -53,7 +53,7 @@ def test_contact_look_up_uses_the_partial_index(app):
 def test_migrate_is_idempotent(app):
     first = database.schema_version()
     assert database.migrate() == []
-    assert database.schema_version() == first == "0006_survey_generation"
+    assert database.schema_version() == first == "0007_survey_version"
     assert database.pending_migrations() == []
 
 
@@ -63,29 +63,25 @@ def test_nothing_identifies_a_visitor(app):
             assert column.name not in FORBIDDEN, (model, column.name)
 
 
-def test_the_survey_generation_migration_goes_down_and_up_again(app):
-    """PostgreSQL's table and triggers (0006) come and go with their migration; SQLite's
-    generation is a file, so there it changes nothing."""
+def test_the_survey_version_migration_goes_down_and_up_again(app):
+    """0007 drops 0006's table and triggers and adds the versions; down brings them back."""
     from playhouse.migrations import Runner
 
-    def objects() -> tuple[int, int]:
-        if not database.is_postgres():
-            return (0, 0)
-        tables = database.db.execute_sql(
-            "SELECT count(*) FROM pg_tables WHERE tablename = 'survey_generation' "
-            "AND schemaname = current_schema()").fetchone()[0]
-        triggers = database.db.execute_sql(
-            "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            "WHERE t.tgname = 'survey_generation' "
-            "AND c.relnamespace = current_schema()::regnamespace").fetchone()[0]
-        return tables, triggers
+    def state() -> tuple[int, bool]:
+        generation = 0
+        if database.is_postgres():
+            generation = database.db.execute_sql(
+                "SELECT count(*) FROM pg_tables WHERE tablename = 'survey_generation' "
+                "AND schemaname = current_schema()").fetchone()[0]
+        versioned = all("version" in {c.name for c in database.db.get_columns(table)}
+                        for table in ("survey", "site"))
+        return generation, versioned
 
     runner = Runner(database.db.obj, directory=database.MIGRATIONS_DIR)
-    expected = (1, 2) if database.is_postgres() else (0, 0)
-    assert objects() == expected
+    assert state() == (0, True)
     try:
-        assert runner.down() == ["0006_survey_generation"]
-        assert objects() == (0, 0)
+        assert runner.down() == ["0007_survey_version"]
+        assert state() == (1 if database.is_postgres() else 0, False)
     finally:
-        assert runner.up() == ["0006_survey_generation"]
-    assert objects() == expected
+        assert runner.up() == ["0007_survey_version"]
+    assert state() == (0, True)

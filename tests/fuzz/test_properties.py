@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from marshmallow import ValidationError
 
 from server.models import Response, Survey, utcnow
-from server.schemas import COMMENT_MAX, TAG, VisitorResponseSchema, messages
-from server.scoring import SCALES, SCORE_RANGES
+from server.schemas import TAG, messages
+from server.visitor.schemas import COMMENT_MAX, VisitorResponseSchema
+from server.core.scoring import SCALES, SCORE_RANGES
 
 FAST = settings(max_examples=150, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -84,29 +85,6 @@ def test_any_input_is_either_a_valid_answer_or_named_problems(in_request, metric
         assert answer["consent"] is True
         assert "@" in answer["contact"] and len(answer["contact"]) <= 254
         assert answer["contact"] == answer["contact"].lower()
-
-
-@FAST
-@given(metric=st.sampled_from(sorted(SCALES)), consent_mode=st.sampled_from(
-    ["anonymous", "optional"]), data=answers | st.dictionaries(
-        st.sampled_from(FIELDS) | st.text(max_size=8), json_values, max_size=6))
-@example(metric="nps", consent_mode="optional", data={"token": "t", "score": 3})
-@example(metric="nps", consent_mode="optional", data={"score": 3, "comment": " "})
-def test_the_schema_for_the_names_sent_loads_what_the_whole_schema_loads(
-        in_request, metric, consent_mode, data):
-    """for_survey(survey, sent) leaves out the fields not sent: the same answer or the same
-    problems, defaults included."""
-    rules = survey(metric, consent_mode)
-    whole, fitted = (VisitorResponseSchema.for_survey(rules),
-                     VisitorResponseSchema.for_survey(rules, data))
-    assert fitted is VisitorResponseSchema.for_survey(rules, dict(data))  # kept, shared
-    outcomes = []
-    for schema in (whole, fitted):
-        try:
-            outcomes.append(("loaded", schema.load(data)))
-        except ValidationError as err:
-            outcomes.append(("refused", messages(err)))
-    assert outcomes[0] == outcomes[1]
 
 
 @FAST

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from server.charts import Bar, Point, Text, axis_range, bar_chart, line_chart, nice_step
+from server.core.charts import Bar, Point, Text, axis_range, bar_chart, line_chart, nice_step
 
 SVG = "{http://www.w3.org/2000/svg}"
 TEXT = Text(title="NPS per maand", desc="Van jan tot mrt.", no_data="Nog geen antwoorden",

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from server.export import DIALECTS, cells, dutch_time, header, neutralise
+from server.reports.export import DIALECTS, cells, dutch_time, header, neutralise
 
 
 @pytest.mark.parametrize(("value", "shown"), [

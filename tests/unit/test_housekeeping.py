@@ -10,8 +10,8 @@ import threading
 import pytest
 from flask import Flask
 
-from server import background, housekeeping
-from server.housekeeping import Housekeeping
+from server.jobs import background, housekeeping
+from server.jobs.housekeeping import Housekeeping
 
 NOW = dt.datetime(2026, 1, 2, 3, 4, 5)
 

@@ -4,17 +4,16 @@ import datetime as dt
 
 import pytest
 
-from server.queries import (
-    Filters,
-    _fold_series,
-    _fold_touchpoints,
-    _months_before,
+from server.core.periods import (
     bucket_start,
     local_day_of,
+    months_before,
     next_bucket,
     period_label,
     utc_start_of,
 )
+from server.reports.counts import Filters
+from server.reports.queries import _fold_series, _fold_touchpoints
 
 
 @pytest.mark.parametrize(("day", "utc"), [
@@ -77,8 +76,8 @@ def test_next_period(start, interval, following):
     (dt.date(2026, 1, 31), 1, dt.date(2025, 12, 31)),
     (dt.date(2024, 8, 29), 6, dt.date(2024, 2, 29)),
 ])
-def test_months_before(day, months, earlier):
-    assert _months_before(day, months) == earlier
+def testmonths_before(day, months, earlier):
+    assert months_before(day, months) == earlier
 
 
 def test_fold_series_fills_empty_periods_and_summarises_each():

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from server import scoring
-from server.scoring import (
+from server.core import scoring
+from server.core.scoring import (
     LOW_SAMPLE,
     METRICS,
     SCALES,

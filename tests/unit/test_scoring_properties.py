@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.scoring import (
+from server.core.scoring import (
     METRICS,
     SCALES,
     ces,

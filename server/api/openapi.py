@@ -1,0 +1,150 @@
+"""The OpenAPI 3 document, generated with apispec from the API's marshmallow schemas."""
+
+from __future__ import annotations
+
+import re
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Flask
+
+from .. import __version__
+from . import schemas as s
+
+DESCRIPTION = """\
+Read scores, trends and answers of your surveys, set targets, export CSV, create e-mail
+invitations and answer privacy (AVG) requests.
+
+Send a token in every request: `Authorization: Bearer <token>` (create one in the
+dashboard or with `tevreden create-token`). A token belongs to one site and sees only
+that site's surveys; any other survey id answers 404, exactly like one that does not
+exist. Scopes: `read` sees scores and answers without contact data; `export` also sees
+the contact columns and may answer access and erasure requests (`/contacts`). Both
+scopes may set a survey's target: both belong to the owner of the site.
+
+Dates are calendar days in Europe/Amsterdam; times in JSON are ISO 8601 UTC.
+Errors always look like `{"error": {"code", "message", "fields"}}`.
+"""
+
+ERRORS = {
+    "400": ("BadRequest", "The body is not a JSON object."),
+    "401": ("Unauthorized", "No token, an unknown token or a revoked one."),
+    "403": ("Forbidden", "The token's scope does not allow this (needs `export`)."),
+    "404": ("NotFound", "No such survey for this token's site."),
+    "409": ("Conflict", "The survey is closed."),
+    "413": ("PayloadTooLarge", "The body is larger than 16 KB."),
+    "422": ("Invalid", "A parameter or field is not valid; `fields` names it."),
+    "503": ("Unavailable", "The database does not answer."),
+}
+SURVEY_ID = {"in": "path", "name": "survey_id", "required": True,
+             "schema": {"type": "string"}, "description": "The survey's public id."}
+
+
+def ok(schema, description: str = "OK", status: str = "200") -> dict:
+    return {status: {"description": description,
+                     "content": {"application/json": {"schema": schema}}}}
+
+
+def errors(*statuses: str) -> dict:
+    return {code: {"$ref": f"#/components/responses/{ERRORS[code][0]}"} for code in statuses}
+
+
+CSV_OK = {"200": {
+    "description": "UTF-8 CSV, streamed. Columns: id, created_at, score, group (NPS: promotor, "
+                   "passief, criticaster), comment, touchpoint, segment, reference, language; "
+                   "with an `export` token also consent_at, consent_version, contact. Cells a "
+                   "spreadsheet would run as a formula start with a single quote.",
+    "headers": {"Content-Disposition": {
+        "description": "attachment; filename=\"tevreden-<survey>-<YYYY-MM-DD>.csv\"",
+        "schema": {"type": "string"}}},
+    "content": {"text/csv": {"schema": {"type": "string"}}}}}
+
+# One entry per (endpoint, method); a test checks every route of the blueprint is here.
+OPERATIONS: dict[tuple[str, str], dict] = {
+    ("api.list_surveys", "get"): {"responses": {**ok(s.SurveyList), **errors("401")}},
+    ("api.get_survey", "get"): {"parameters": [SURVEY_ID],
+                                "responses": {**ok(s.SurveyOut), **errors("401", "404")}},
+    ("api.score", "get"): {
+        "parameters": [SURVEY_ID, {"in": "query", "schema": s.ScoreQuery}],
+        "responses": {**ok(s.ScoreReport), **errors("401", "404", "422")}},
+    ("api.set_target", "put"): {
+        "description": "Allowed for `read` and `export` tokens alike.",
+        "parameters": [SURVEY_ID],
+        "requestBody": {"required": True,
+                        "content": {"application/json": {"schema": s.TargetBody}}},
+        "responses": {**ok(s.TargetResult), **errors("400", "401", "404", "413", "422")}},
+    ("api.list_responses", "get"): {
+        "parameters": [SURVEY_ID, {"in": "query", "schema": s.ResponsesQuery}],
+        "responses": {**ok(s.ResponsePage), **errors("401", "404", "422")}},
+    ("api.export_csv", "get"): {
+        "parameters": [SURVEY_ID, {"in": "query", "schema": s.CsvQuery}],
+        "responses": {**CSV_OK, **errors("401", "404", "422")}},
+    ("api.invites", "post"): {
+        "parameters": [SURVEY_ID],
+        "requestBody": {"required": False,
+                        "content": {"application/json": {"schema": s.InviteBody}}},
+        "responses": {**ok(s.InviteResult, "Invitations created", "201"),
+                      **errors("400", "401", "404", "409", "413", "422")}},
+    ("api.show_contact_data", "get"): {
+        "parameters": [{"in": "query", "schema": s.ContactQuery}],
+        "responses": {**ok(s.ContactReport), **errors("401", "403", "422")}},
+    ("api.forget_contact", "delete"): {
+        "parameters": [{"in": "query", "schema": s.ContactQuery}],
+        "responses": {**ok(s.Deleted), **errors("401", "403", "422")}},
+    ("api.openapi_document", "get"): {
+        "security": [],
+        "responses": {"200": {"description": "This document",
+                              "content": {"application/json": {"schema": {"type": "object"}}}}}},
+    ("healthz", "get"): {
+        "security": [],
+        "responses": {**ok(s.Health, "The database answers"),
+                      "503": {"description": ERRORS["503"][1],
+                              "content": {"application/json": {"schema": s.Health}}}}},
+}
+
+def openapi_path(rule: str) -> str:
+    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule)
+
+
+def documented_rules(app: Flask):
+    """(path, endpoint, method, view) for every route of the API, and /healthz."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api.") or rule.endpoint == "healthz":
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield openapi_path(rule.rule), rule.endpoint, method.lower(), \
+                    app.view_functions[rule.endpoint]
+
+
+def new_spec(app: Flask) -> APISpec:
+    spec = APISpec(title="Tevreden owner API", version=__version__, openapi_version="3.0.3",
+                   plugins=[MarshmallowPlugin()],
+                   info={"description": DESCRIPTION},
+                   servers=[{"url": app.config["BASE_URL"]}],
+                   security=[{"bearer": []}])
+    spec.components.security_scheme("bearer", {
+        "type": "http", "scheme": "bearer",
+        "description": "An API token of one site, scope `read` or `export`."})
+    # The others register themselves, named after their classes, where operations use them.
+    spec.components.schema("Error", schema=s.Error)
+    for status, (name, description) in ERRORS.items():
+        response = {"description": description,
+                    "content": {"application/json": {"schema": "Error"}}}
+        if status == "401":
+            response["headers"] = {"WWW-Authenticate": {
+                "schema": {"type": "string"}, "description": 'Bearer realm="tevreden"'}}
+        spec.components.response(name, response)
+    return spec
+
+
+def document(app: Flask) -> dict:
+    """The whole document; a route without an entry in OPERATIONS is a KeyError."""
+    spec = new_spec(app)
+    paths: dict[str, dict] = {}
+    for path, endpoint, method, view in documented_rules(app):
+        summary = (view.__doc__ or "").strip().splitlines()[0] if view.__doc__ else endpoint
+        operation = {"summary": summary, "operationId": endpoint.replace("api.", ""),
+                     **OPERATIONS[(endpoint, method)]}
+        paths.setdefault(path, {})[method] = operation
+    for path, operations in sorted(paths.items()):
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()

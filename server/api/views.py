@@ -1,0 +1,213 @@
+"""The owner API (/api/v1): surveys, scores, targets, answers, CSV, invitations, AVG requests."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+
+from flask import Blueprint, current_app, jsonify, request, stream_with_context
+from marshmallow import Schema, ValidationError
+
+from ..core.periods import iso, local_today
+from ..errors import ApiError
+from ..models import Response, Survey
+from ..reports.counts import Filters, conditions, known_touchpoint
+from ..reports.export import csv_lines, file_name
+from ..reports.queries import score_report, target_report
+from ..retention import describe, forget, show_contact
+from ..schemas import TargetSchema, messages
+from . import openapi
+from .auth import (
+    authenticate,
+    has_export_scope,
+    owned_survey,
+    require_export,
+    site_surveys,
+)
+from .invites import create_invites
+from .schemas import ContactQuery, CsvQuery, InviteBody, ResponsesQuery, ScoreQuery
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+PUBLIC_ENDPOINTS = {"api.openapi_document"}
+CONTACT_FIELDS = ("consent_at", "consent_version", "contact")
+CURSOR = re.compile(r"^r(\d{1,18})$")
+
+
+@bp.before_request
+def check_token():
+    """Every route but the OpenAPI document needs a valid, unrevoked token."""
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    return authenticate()
+
+
+def load_query(schema: Schema) -> dict:
+    try:
+        return schema.load(request.args.to_dict())
+    except ValidationError as exc:
+        raise ApiError(422, "Some parameters are not valid.", fields=messages(exc)) from None
+
+
+def load_body(schema: Schema, extra: dict | None = None, optional: bool = False) -> dict:
+    # silent: a malformed or non-JSON body is the client's mistake (400), never a 500.
+    data = request.get_json(silent=True)
+    if data is None and optional and not request.get_data():
+        data = {}
+    if not isinstance(data, dict):
+        raise ApiError(400, "Send a JSON object with 'Content-Type: application/json'.")
+    try:
+        return schema.load({**data, **(extra or {})})
+    except ValidationError as exc:
+        raise ApiError(422, "Some fields are not valid.", fields=messages(exc)) from None
+
+
+def period_filters(survey: Survey, params: dict) -> Filters:
+    touchpoint = params.get("touchpoint")
+    if touchpoint and not known_touchpoint(survey, touchpoint):
+        known = ", ".join(survey.touchpoints) or "none"
+        raise ApiError(422, "Unknown touchpoint.", fields={
+            "touchpoint": [f"This survey has no touchpoint {touchpoint!r} (it has: {known})."]})
+    return Filters(params.get("date_from"), params.get("date_to"), touchpoint,
+                   params.get("segment"))
+
+
+def survey_json(survey: Survey) -> dict:
+    return {
+        "id": survey.id, "name": survey.name, "metric": survey.metric,
+        "lang": survey.default_language, "touchpoints": survey.touchpoints,
+        "active": survey.active, "consent_mode": survey.consent_mode,
+        "retention_days": survey.retention_days, "created_at": iso(survey.created_at),
+        "snippet": survey.snippet(current_app.config["BASE_URL"]),
+    }
+
+
+@bp.get("/surveys")
+def list_surveys():
+    """The surveys of the token's site."""
+    surveys = site_surveys().order_by(Survey.created_at, Survey.id)
+    return jsonify(surveys=[survey_json(s) for s in surveys])
+
+
+@bp.get("/surveys/<survey_id>")
+def get_survey(survey_id: str):
+    """One survey's settings and snippet."""
+    return jsonify(survey_json(owned_survey(survey_id)))
+
+
+@bp.get("/surveys/<survey_id>/score")
+def score(survey_id: str):
+    """Score, margin of error, trend, touchpoints and target progress."""
+    survey = owned_survey(survey_id)
+    params = load_query(ScoreQuery())
+    return jsonify(score_report(survey, period_filters(survey, params), params["interval"]))
+
+
+@bp.put("/surveys/<survey_id>/target")
+def set_target(survey_id: str):
+    """Set the target value and date against a baseline period (nulmeting)."""
+    survey = owned_survey(survey_id)
+    data = load_body(TargetSchema(), {"metric": survey.metric})
+    survey.target_value, survey.target_due = data["target"], data["due"]
+    survey.baseline_from, survey.baseline_to = data["baseline_from"], data["baseline_to"]
+    survey.target_set_at = local_today()
+    survey.save(only=[Survey.target_value, Survey.target_due, Survey.baseline_from,
+                      Survey.baseline_to, Survey.target_set_at])
+    return jsonify(survey=survey.id, target=target_report(survey, local_today()))
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"r{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        text = ""
+    match = CURSOR.match(text)
+    if not match:
+        raise ApiError(422, "Some parameters are not valid.",
+                       fields={"cursor": ["Use the next_cursor of a previous page."]})
+    return int(match.group(1))
+
+
+def response_json(response: Response, with_contact: bool) -> dict:
+    data = describe(response)
+    if not with_contact:
+        for key in CONTACT_FIELDS:
+            data.pop(key)
+    return data
+
+
+@bp.get("/surveys/<survey_id>/responses")
+def list_responses(survey_id: str):
+    """Answers, newest first, a page at a time (contact data only with the export scope)."""
+    survey = owned_survey(survey_id)
+    params = load_query(ResponsesQuery())
+    query = Response.select().where(*conditions(survey, period_filters(survey, params)))
+    if params["cursor"]:
+        # Keyset paging on the id: answers arriving meanwhile never shift a page.
+        query = query.where(Response.id < decode_cursor(params["cursor"]))
+    limit = params["limit"]
+    rows = list(query.order_by(Response.id.desc()).limit(limit + 1))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return jsonify(items=[response_json(r, has_export_scope()) for r in rows],
+                   next_cursor=encode_cursor(rows[-1].id) if more else None, limit=limit)
+
+
+@bp.get("/surveys/<survey_id>/responses.csv")
+def export_csv(survey_id: str):
+    """All matching answers as CSV, streamed (contact columns only with the export scope)."""
+    survey = owned_survey(survey_id)
+    params = load_query(CsvQuery())
+    filters = period_filters(survey, params)
+    # stream_with_context keeps the request, and so its database connection, open until
+    # the last row has been sent.
+    body = stream_with_context(csv_lines(survey, filters, params["dialect"], has_export_scope()))
+    response = current_app.response_class(body, content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{file_name(survey)}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/surveys/<survey_id>/invites")
+def invites(survey_id: str):
+    """Signed invitation links, one per score, and an e-mail block to paste."""
+    survey = owned_survey(survey_id)
+    data = load_body(InviteBody(), optional=True)
+    if data["touchpoint"] and data["touchpoint"] not in survey.touchpoints:
+        raise ApiError(422, "Unknown touchpoint.", fields={
+            "touchpoint": [f"Use one of the survey's touchpoints: "
+                           f"{', '.join(survey.touchpoints) or 'none'}."]})
+    if not survey.active:
+        raise ApiError(409, "This survey is closed; open it before inviting anyone.")
+    return jsonify(create_invites(survey, **data)), 201
+
+
+def contact_request() -> tuple[str, list[str]]:
+    require_export()
+    contact = load_query(ContactQuery())["contact"]
+    return contact, [s.id for s in site_surveys().select(Survey.id)]
+
+
+@bp.get("/contacts")
+def show_contact_data():
+    """Everything stored for a contact address in this site's surveys (AVG access request)."""
+    contact, surveys = contact_request()
+    return jsonify(show_contact(contact, surveys=surveys))
+
+
+@bp.delete("/contacts")
+def forget_contact():
+    """Erase every answer carrying this contact address in this site's surveys (AVG erasure)."""
+    contact, surveys = contact_request()
+    return jsonify(deleted=forget(contact, surveys=surveys))
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    """The OpenAPI 3 description of this API."""
+    return jsonify(openapi.document(current_app))

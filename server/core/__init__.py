@@ -1,0 +1,1 @@
+"""The pure core: scoring, statistics, periods and charts. No Flask, no peewee."""

@@ -1,0 +1,1 @@
+"""The owner's dashboard at /dashboard: one module per group of pages."""

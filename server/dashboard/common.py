@@ -1,0 +1,118 @@
+"""What every dashboard page shares: the owner's own records, numbers and form messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError
+
+from ..core.periods import TZ
+from ..errors import ApiError
+from ..models import Site, Survey
+from ..schemas import messages
+from .auth import current_owner
+
+MAX_ID = 2**31 - 1  # PostgreSQL's integer
+SURVEY_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")  # what new_public_id makes
+METRIC_NAMES = {"nps": "NPS", "csat": "CSAT", "ces": "CES"}
+
+# Marshmallow speaks English and names values; owners get one clear sentence per field.
+FIELD_MESSAGES = {
+    "name": _l("Enter a name of 1 to 200 characters."),
+    "metric": _l("Choose NPS, CSAT or CES."),
+    "lang": _l("Choose Dutch or English."),
+    "question_nl": _l("Keep the question under 300 characters."),
+    "question_en": _l("Keep the question under 300 characters."),
+    "touchpoints": _l("Touchpoints: at most 20, each 1-64 lowercase letters, digits, "
+                      "'-' or '_' (for example checkout)."),
+    "consent_mode": _l("Choose anonymous or optional contact."),
+    "retention_days": _l("Enter a whole number of days from 1 to 3650."),
+    "recontact_days": _l("Enter a whole number of days from 0 to 3650."),
+    "sample_percent": _l("Enter a whole percentage from 1 to 100."),
+    "origins": _l("Enter at least one origin like https://www.example.nl, one per line."),
+    "contact_email": _l("Enter a valid e-mail address, or leave it empty."),
+    "due": _l("Enter a due date after the baseline period."),
+    "baseline_from": _l("Enter both dates of the baseline period, the start first."),
+    "baseline_to": _l("Enter both dates of the baseline period, the start first."),
+}
+
+
+def owned_survey(survey_id: str) -> Survey:
+    """The signed-in owner's survey; anyone else's (or none) is a plain 404."""
+    survey = SURVEY_ID.fullmatch(survey_id) and (
+        Survey.owned_by(current_owner()).where(Survey.id == survey_id).first())
+    if not survey:
+        raise ApiError(404, _("There is no such survey in your account."))
+    return survey
+
+
+def stored_id(value: int) -> bool:
+    """Whether a number from a URL can be a row id (larger ones overflow the database)."""
+    return 0 < value <= MAX_ID
+
+
+def owned_site(site_id: int) -> Site:
+    site = stored_id(site_id) and Site.get_or_none(Site.id == site_id,
+                                                   Site.owner == current_owner())
+    if not site:
+        raise ApiError(404, _("There is no such site in your account."))
+    return site
+
+
+def form_errors(error: ValidationError, extra: Mapping[str, str] | None = None) -> dict:
+    """{field: message} for the form, one readable sentence per field."""
+    known = {**FIELD_MESSAGES, **(extra or {})}
+    found: dict[str, str] = {}
+    for key, problems in messages(error).items():
+        field = key.split(".")[0]
+        found.setdefault(field, str(known.get(field) or " ".join(problems)))
+    return found
+
+
+def score_text(metric: str, value: float | None) -> str:
+    """The headline score as owners read it: NPS with a sign, CSAT in %, CES one decimal."""
+    if value is None:
+        return "–"
+    if metric == "nps":
+        # A sign says which side of zero; a score that rounds to zero gets none.
+        return "0" if round(value) == 0 else format_decimal(value, format="+#,##0;-#,##0")
+    if metric == "csat":
+        return format_decimal(value, format="#,##0") + "%"
+    return format_decimal(value, format="#,##0.0")
+
+
+def number_text(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    return format_decimal(value, format="#,##0." + "#" * digits if digits else "#,##0")
+
+
+def margin_text(metric: str, value: float | None) -> str:
+    if value is None:
+        return "–"
+    return "± " + number_text(value, 1 if metric == "ces" else 0)
+
+
+def day_text(day: dt.date | str | None) -> str:
+    """A calendar day in the page's language: '3 mrt 2025' or 'Mar 3, 2025'."""
+    if not day:
+        return "–"
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day)
+    return format_date(day, "medium")
+
+
+def moment_text(moment: dt.datetime | str | None) -> str:
+    """A stored time (naive UTC, or ISO text ending in Z) as Amsterdam date and time."""
+    if not moment:
+        return "–"
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment.replace("Z", "+00:00")).replace(tzinfo=None)
+    local = moment.replace(tzinfo=dt.UTC).astimezone(TZ)
+    return format_datetime(local, "d MMM yyyy HH:mm") if get_locale().language == "nl" \
+        else format_datetime(local, "MMM d, yyyy HH:mm")

@@ -1,0 +1,158 @@
+"""Managing surveys in the dashboard: a new site, a new survey, settings, the snippet."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+
+from ..db import write_transaction
+from ..models import ConsentText, Site, Survey
+from ..schemas import SiteSchema, SurveySchema
+from .auth import current_owner, login_required
+from .common import form_errors, owned_site, owned_survey
+
+bp = Blueprint("manage", __name__)
+
+CONSENT_MAX = 1000
+SURVEY_FIELDS = ("name", "lang", "question_nl", "question_en", "touchpoints", "consent_mode",
+                 "retention_days", "recontact_days", "sample_percent")
+
+
+def split_list(value: str) -> list[str]:
+    """Touchpoints or origins typed one per line or separated by commas."""
+    return [part.strip() for part in re.split(r"[\s,]+", value or "") if part.strip()]
+
+
+def form_value(name: str) -> str:
+    return request.form.get(name, "").strip()
+
+
+@bp.route("/sites/new", methods=["GET", "POST"])
+@login_required
+def new_site():
+    """Add a web site (its name, allowed origins and privacy contact)."""
+    values, errors = dict(request.form), {}
+    if request.method == "POST":
+        raw = {"name": form_value("name"), "origins": split_list(form_value("origins")),
+               "contact_email": form_value("contact_email") or current_owner().email}
+        try:
+            data = SiteSchema().load(raw)
+        except ValidationError as exc:
+            errors = form_errors(exc)
+        else:
+            site = Site.create(owner=current_owner(), **data)
+            return redirect(url_for(".new_survey", site_id=site.id))
+    return render_template("dashboard/site_new.html", values=values, errors=errors), (
+        422 if errors else 200)
+
+
+@bp.route("/sites/<int:site_id>/surveys/new", methods=["GET", "POST"])
+@login_required
+def new_survey(site_id: int):
+    """Create a survey for a site: metric, name, language, touchpoints."""
+    site = owned_site(site_id)
+    values = dict(request.form) or {"metric": "nps", "lang": current_owner().language}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        raw = {"metric": form_value("metric"), "lang": form_value("lang") or "nl",
+               "touchpoints": split_list(form_value("touchpoints"))}
+        if form_value("name"):
+            raw["name"] = form_value("name")
+        try:
+            data = SurveySchema().load(raw)
+        except ValidationError as exc:
+            errors = form_errors(exc)
+        else:
+            survey = Survey.create_for(site, **data)
+            return redirect(url_for(".install", survey_id=survey.id, created=1))
+    return render_template("dashboard/survey_new.html", site=site, values=values,
+                           errors=errors), 422 if errors else 200
+
+
+def settings_values(survey: Survey) -> dict:
+    consent = survey.consent_text()
+    return {
+        "name": survey.name, "lang": survey.default_language,
+        "question_nl": survey.question_nl or "", "question_en": survey.question_en or "",
+        "touchpoints": ", ".join(survey.touchpoints), "consent_mode": survey.consent_mode,
+        "retention_days": survey.retention_days, "recontact_days": survey.recontact_days,
+        "sample_percent": survey.sample_percent, "active": survey.active,
+        "origins": "\n".join(survey.site.origins),
+        "consent_nl": consent.text_nl if consent else "",
+        "consent_en": consent.text_en if consent else "",
+    }
+
+
+def read_settings(survey: Survey) -> tuple[dict, dict, dict]:
+    """Survey fields, site fields and the errors of the posted settings form."""
+    raw = {key: form_value(key) for key in SURVEY_FIELDS}
+    raw["touchpoints"] = split_list(raw["touchpoints"])
+    raw["metric"] = survey.metric
+    errors: dict[str, str] = {}
+    survey_data, site_data = {}, {}
+    try:
+        survey_data = SurveySchema().load(raw, partial=True)
+        survey_data["active"] = request.form.get("active") == "on"
+    except ValidationError as exc:
+        errors.update(form_errors(exc))
+    try:
+        site_data = SiteSchema(only=("origins",)).load(
+            {"origins": split_list(form_value("origins"))})
+    except ValidationError as exc:
+        errors.update(form_errors(exc))
+    for key in ("consent_nl", "consent_en"):
+        if not 1 <= len(form_value(key)) <= CONSENT_MAX:
+            errors[key] = _("Enter the consent text, at most %(max)s characters.",
+                            max=CONSENT_MAX)
+    return survey_data, site_data, errors
+
+
+@bp.route("/surveys/<survey_id>/settings", methods=["GET", "POST"])
+@login_required
+def settings(survey_id: str):
+    """A survey's settings, its site's allowed origins and its consent text (versioned)."""
+    survey = owned_survey(survey_id)
+    values, errors = settings_values(survey), {}
+    if request.method == "POST":
+        survey_data, site_data, errors = read_settings(survey)
+        if not errors:
+            save_settings(survey, survey_data, site_data)
+            return redirect(url_for(".settings", survey_id=survey.id, saved=1))
+        values = {**values, **request.form, "active": request.form.get("active") == "on"}
+    versions = (ConsentText.select().where(ConsentText.survey == survey)
+                .order_by(ConsentText.version.desc()))
+    return render_template("dashboard/settings.html", survey=survey, site=survey.site,
+                           values=values, errors=errors, versions=versions,
+                           saved=request.args.get("saved") == "1"), 422 if errors else 200
+
+
+def save_settings(survey: Survey, survey_data: dict, site_data: dict) -> None:
+    survey_data.pop("metric", None)
+    # The form's "lang" is the survey's default language (SurveySchema names it so).
+    survey_data["default_language"] = survey_data.pop("default_language",
+                                                      survey.default_language)
+    with write_transaction():
+        for key, value in survey_data.items():
+            setattr(survey, key, value)
+        survey.save()
+        site = survey.site
+        site.origins = site_data["origins"]
+        site.save()
+        # A changed wording becomes a new version; answers keep the one they agreed to.
+        survey.set_consent_text(form_value("consent_nl"), form_value("consent_en"))
+
+
+@bp.route("/surveys/<survey_id>/install")
+@login_required
+def install(survey_id: str):
+    """The snippet to paste, its options and the JavaScript API."""
+    survey = owned_survey(survey_id)
+    snippets = [(None, survey.snippet(current_app.config["BASE_URL"]))]
+    snippets += [(name, survey.snippet(current_app.config["BASE_URL"], touchpoint=name))
+                 for name in survey.touchpoints[1:]]
+    return render_template("dashboard/install.html", survey=survey, site=survey.site,
+                           snippets=snippets, base_url=current_app.config["BASE_URL"],
+                           created=request.args.get("created") == "1")

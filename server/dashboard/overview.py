@@ -1,0 +1,120 @@
+"""The owner's dashboard at /dashboard: overview of sites and surveys, and a survey's report."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, g, render_template, request, stream_with_context
+from flask_babel import gettext as _
+
+from ..errors import ApiError
+from ..models import Site, Survey
+from ..reports.export import DIALECTS, csv_lines, file_name
+from ..reports.queries import score_report
+from . import auth, manage, privacy, target, tokens
+from .auth import current_owner, login_required
+from .common import (
+    day_text,
+    margin_text,
+    moment_text,
+    number_text,
+    owned_survey,
+    score_text,
+)
+from .report import (
+    change_text,
+    distribution_chart,
+    group_labels,
+    group_of,
+    period_change,
+    read_filters,
+    recent_comments,
+    segments,
+    trend_chart,
+)
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+for part in (auth, manage, target, tokens, privacy):
+    bp.register_blueprint(part.bp)
+
+
+@bp.before_request
+def prepare() -> None:
+    # The language comes first so that even a refused form answers in the owner's words.
+    auth.choose_page_language()
+    auth.check_csrf()
+    if any("\x00" in value for value in request.form.values()):
+        # PostgreSQL cannot store a NUL character; no browser sends one in a form.
+        raise ApiError(400, _("The form contains a character that cannot be stored."))
+
+
+@bp.after_request
+def private(response):
+    # Owner pages hold customer feedback: never kept by a shared cache or the back button.
+    response.headers.setdefault("Cache-Control", "no-store")
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.context_processor
+def dashboard_globals() -> dict:
+    return {"csrf_token": auth.csrf_token, "owner": current_owner(), "lang": g.get("lang"),
+            "score_text": score_text, "margin_text": margin_text, "number_text": number_text,
+            "day_text": day_text, "moment_text": moment_text, "group_of": group_of}
+
+
+@bp.route("/", methods=["GET"])
+@bp.route("", methods=["GET"])
+def overview():
+    """The owner's sites and surveys with their current score and trend; or the login."""
+    owner = current_owner()
+    if owner is None:
+        return auth.login_page()
+    sites = list(Site.select().where(Site.owner == owner).order_by(Site.name, Site.id))
+    surveys: dict[int, list] = {site.id: [] for site in sites}
+    for survey in Survey.owned_by(owner).order_by(Survey.created_at, Survey.id):
+        change = period_change(survey)
+        arrow, words = change_text(survey.metric, change["change"])
+        surveys[survey.site_id].append({"survey": survey, "arrow": arrow, "words": words,
+                                        **change})
+    return render_template("dashboard/overview.html", sites=sites, surveys=surveys)
+
+
+@bp.route("/surveys/<survey_id>")
+@login_required
+def survey_page(survey_id: str):
+    """A survey's score, trend, distribution, target and recent comments, filtered."""
+    survey = owned_survey(survey_id)
+    form = read_filters(survey, request.args)
+    report = score_report(survey, form.filters)
+    context = {
+        "survey": survey, "site": survey.site, "form": form, "report": report,
+        "segments": segments(survey), "groups": group_labels(survey.metric),
+        "trend": trend_chart(survey, report),
+        "distribution": distribution_chart(survey, report),
+        "comments": recent_comments(survey, form.filters),
+        "query": {k: v for k, v in form.values.items() if v and k not in form.errors},
+    }
+    # htmx asks for the report only; a history restore or a plain GET gets the whole page.
+    fragment = (request.headers.get("HX-Request") == "true"
+                and request.headers.get("HX-Target") == "report"
+                and not request.headers.get("HX-History-Restore-Request"))
+    template = "dashboard/_report.html" if fragment else "dashboard/survey.html"
+    return render_template(template, fragment=fragment, **context)
+
+
+@bp.route("/surveys/<survey_id>/responses.csv")
+@login_required
+def responses_csv(survey_id: str):
+    """The answers within the filters as CSV (?dialect=excel-nl for Dutch Excel), streamed."""
+    survey = owned_survey(survey_id)
+    form = read_filters(survey, request.args)
+    dialect = request.args.get("dialect") or "standard"
+    if dialect not in DIALECTS:
+        form.errors["dialect"] = _("Choose the standard CSV or excel-nl.")
+    if form.errors:
+        raise ApiError(400, _("The download was not made: check the filters."),
+                       fields=form.errors)
+    # The owner sees everything the survey stored, contact details included (export scope).
+    rows = csv_lines(survey, form.filters, dialect=dialect, with_contact=True)
+    return Response(stream_with_context(rows), mimetype="text/csv",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="{file_name(survey)}"'})

@@ -1,0 +1,54 @@
+"""AVG requests that reach the owner: show what is kept for an e-mail address, erase it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
+from marshmallow import ValidationError, fields
+
+from .. import retention
+from ..models import Site, Survey
+from .auth import login_required
+from .common import owned_site
+
+bp = Blueprint("privacy", __name__)
+
+EMAIL = fields.Email()
+
+
+def read_contact() -> tuple[str, str | None]:
+    contact = request.form.get("contact", "").strip()[:254]
+    try:
+        EMAIL.deserialize(contact)
+    except ValidationError:
+        return contact, _("Enter the e-mail address the request is about.")
+    return contact, None
+
+
+@bp.route("/sites/<int:site_id>/privacy", methods=["GET", "POST"])
+@login_required
+def privacy(site_id: int):
+    """Look up a contact address within this site's surveys, and erase it on confirmation."""
+    site = owned_site(site_id)
+    surveys = [s.id for s in Survey.select(Survey.id).where(Survey.site == site)]
+    context: dict = {"site": site, "contact": "", "errors": {}, "found": None, "erased": None}
+    status = 200
+    if request.method == "POST":
+        contact, problem = read_contact()
+        context["contact"] = contact
+        action = request.form.get("action")
+        if problem:
+            context["errors"]["contact"], status = problem, 422
+        elif action == "erase" and request.form.get("confirm") != "yes":
+            context["errors"]["confirm"] = _("Tick the box to confirm the erasure.")
+            context["found"], status = retention.show_contact(contact, surveys=surveys), 422
+        elif action == "erase":
+            context["erased"] = retention.forget(contact, surveys=surveys)
+        else:
+            context["found"] = retention.show_contact(contact, surveys=surveys)
+    context["survey_names"] = survey_names(site)
+    return render_template("dashboard/privacy.html", **context), status
+
+
+def survey_names(site: Site) -> dict[str, str]:
+    return {s.id: s.name for s in Survey.select(Survey.id, Survey.name).where(Survey.site == site)}

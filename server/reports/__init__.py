@@ -1,0 +1,1 @@
+"""Score reports and CSV exports read from the database, shared by the API and the dashboard."""

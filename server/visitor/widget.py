@@ -1,0 +1,277 @@
+"""The widget page in its iframe, and recording answers: the score, then the details."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from flask import Response as FlaskResponse
+from flask import g, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+
+from ..core.scoring import SCALES
+from ..errors import ApiError, is_htmx, wants_json
+from ..invites import read_invite
+from ..limits import answer_limits
+from ..models import AlreadyAnswered, Response, Site, Survey, TooLate
+from ..schemas import TAG, messages, normalise_origin
+from ..signing import InvalidToken
+from .answers import (
+    is_spent,
+    issue_token,
+    read_token,
+    receipt_for,
+    receipt_url,
+    response_for_receipt,
+)
+from .common import render_step, use_language, visitor_blueprint
+from .pages import TokenPages
+from .schemas import VisitorDetailsSchema, VisitorResponseSchema
+
+bp = visitor_blueprint("widget", __name__)
+pages = TokenPages()
+
+ORIGIN = re.compile(r"^https?://[a-z0-9.\-\[\]:]+$")
+SCORE = re.compile(r"^[ \t]*[0-9]{1,2}[ \t]*$")
+
+
+@bp.after_request
+def visitor_headers(response: FlaskResponse) -> FlaskResponse:
+    """Every answer here is shown in the site's iframe: framed by its origins, never cached."""
+    survey = g.get("survey")
+    response.headers["Content-Security-Policy"] = widget_policy(
+        tuple(survey.site.origins) if survey else ())
+    response.headers["Cache-Control"] = "no-store"  # a page holds a single-use token
+    response.vary.add("HX-Request")
+    return response
+
+
+@functools.lru_cache(maxsize=256)
+def widget_policy(origins: tuple[str, ...]) -> str:
+    ancestors = " ".join(o for o in origins if ORIGIN.match(o)) or "'none'"
+    return ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            f"connect-src 'self'; form-action 'self'; base-uri 'none'; "
+            f"frame-ancestors {ancestors}")
+
+
+def active_survey(survey_id: str) -> Survey:
+    """The open survey with its site (one query), kept in `g` for the rest of the request."""
+    survey = (Survey.select(Survey, Site).join(Site)
+              .where(Survey.id == survey_id, Survey.active == True)  # noqa: E712 (SQL)
+              .get_or_none())
+    if survey is None:
+        raise ApiError(404, _("This survey does not exist or is closed."))
+    g.survey = survey
+    return survey
+
+
+def allowed_origin(survey: Survey, value: str | None) -> str | None:
+    """The host page's origin, when it is one the site allows (the postMessage target)."""
+    try:
+        origin = normalise_origin(value) if value else None
+    except ValidationError:
+        return None
+    return origin if origin in survey.site.origins else None
+
+
+def score_context(survey: Survey, token: str, selected=None, **extra) -> dict:
+    low, high = SCALES[survey.metric]
+    low_label, high_label = survey.scale_ends(g.lang)
+    options = [(value, low_label if value == low else high_label if value == high else None)
+               for value in range(low, high + 1)]
+    return {"question": survey.question(g.lang), "options": options, "low_label": low_label,
+            "high_label": high_label, "token": token, "selected": selected,
+            "action": url_for(".create_response", survey=survey.id), **extra}
+
+
+def checked_invite(survey: Survey, token: str) -> dict:
+    try:
+        invite = read_invite(survey.id, token)
+    except InvalidToken as exc:
+        message = (_("This invitation link has expired.") if exc.expired
+                   else _("This invitation link is not valid."))
+        raise ApiError(400, message, fields={"invite": [message]}) from None
+    if is_spent(invite["id"]):
+        raise ApiError(409, _("This invitation has already been answered. Thank you!"))
+    return invite
+
+
+def tag_or_none(value, allowed=None) -> str | None:
+    """A touchpoint or segment from the loader, dropped when the answer would be refused."""
+    value = value.strip().lower() if isinstance(value, str) else ""
+    if not value or (allowed is not None and value not in allowed):
+        return None
+    return value if TAG.match(value) else None
+
+
+def as_score(value) -> int | None:
+    """A score given in a link or a failed form, to show it chosen again."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return int(value) if isinstance(value, str) and SCORE.match(value) else None
+
+
+@bp.get("/w/<survey>")
+def page(survey: str):
+    """The widget page: the question and its scale, in the page's language."""
+    survey = active_survey(survey)
+    args = request.args
+    lang = use_language(args.get("lang"), survey.default_language)
+    g.origin = allowed_origin(survey, args.get("origin"))
+    g.mode = args.get("mode") if args.get("mode") in ("popup", "inline") else None
+    invite = checked_invite(survey, args["invite"]) if args.get("invite") else None
+    low, high = SCALES[survey.metric]
+    selected = as_score(args.get("score"))
+    selected = selected if selected is not None and low <= selected <= high else None
+    token = issue_token(survey, lang)
+    if invite:
+        return render_step("_score.html", **score_context(
+            survey, token, selected, invite=args["invite"], autosubmit=selected is not None))
+    touchpoint = tag_or_none(args.get("touchpoint"), survey.touchpoints)
+    segment = tag_or_none(args.get("segment"))
+    key = (survey.id, survey.version, survey.site.version, lang, g.origin, g.mode, selected,
+           touchpoint, segment, is_htmx(), request.script_root)
+    return pages.render(key, token,
+        lambda token: render_step("_score.html", **score_context(
+            survey, token, selected, touchpoint=touchpoint, segment=segment)))
+
+
+def submitted() -> dict:
+    """The posted fields, from JSON or a form."""
+    if not request.is_json:
+        return request.form.to_dict()
+    data = request.get_json(silent=True)
+    if data is None:
+        raise ApiError(400, _("The body is not valid JSON."))
+    if not isinstance(data, dict):
+        message = _("Send a JSON object.")
+        raise ApiError(422, message, fields={"_schema": [message]})
+    return data
+
+
+def refuse(status: int, message: str, step: str, fields: dict | None = None, code=None,
+           **context) -> FlaskResponse:
+    """JSON clients get the error shape; people get the step again, with the problem named."""
+    if wants_json():
+        raise ApiError(status, message, code=code, fields=fields)
+    return render_step(step, status, message=message, errors=fields or {}, **context)
+
+
+def posted_token(survey: Survey, raw: dict) -> dict | None:
+    """The form token's contents; None when there is none (the schema names the field)."""
+    text = raw.get("token")
+    if not isinstance(text, str) or not text.strip():
+        return None
+    return read_token(survey, text.strip())
+
+
+def form_again(survey: Survey, raw: dict, token: dict | None) -> dict:
+    """The score form as it was sent, to correct it; a fresh token if the old one was bad."""
+    return score_context(
+        survey, raw["token"].strip() if token else issue_token(survey, g.lang),
+        as_score(raw.get("score")),
+        touchpoint=tag_or_none(raw.get("touchpoint"), survey.touchpoints),
+        segment=tag_or_none(raw.get("segment")),
+        invite=raw.get("invite") if isinstance(raw.get("invite"), str) else None)
+
+
+@bp.post("/w/<survey>/responses")
+@answer_limits
+def create_response(survey: str):
+    """Record a score (with whatever else was sent), spending the form's token."""
+    survey = active_survey(survey)
+    raw = submitted()
+    try:
+        token = posted_token(survey, raw)
+    except InvalidToken as exc:
+        if not wants_json():
+            use_language(request.args.get("lang"), survey.default_language)
+        message = (_("This form has expired. Please choose your score again.") if exc.expired
+                   else _("This form is not valid. Please choose your score again."))
+        return refuse(400, message, "_score.html", {"token": [message]},
+                      code="token_expired" if exc.expired else "token_invalid",
+                      **form_again(survey, raw, None))
+    if not wants_json():
+        use_language(token["lang"] if token else None, survey.default_language)
+    try:
+        data = VisitorResponseSchema.for_survey(survey).load(raw)
+    except ValidationError as err:
+        return refuse(422, _("Please check your answer."), "_score.html", messages(err),
+                      **form_again(survey, raw, token))
+    invite = checked_invite(survey, data["invite"]) if data.get("invite") else None
+    try:
+        response = Response.record(survey, data, token["id"], token["lang"], invite)
+    except AlreadyAnswered:
+        return refuse(409, _("This form has already been used to answer. Thank you!"),
+                      "_message.html", code="conflict")
+    receipt = receipt_for(response)
+    if wants_json():
+        return jsonify(id=response.id, receipt=receipt_url(receipt)), 201
+    if is_htmx():
+        return render_step("_details.html", 201, **details_context(response, receipt))
+    return redirect(url_for(".details", survey=survey.id, receipt=receipt), 303)
+
+
+def answer_for(survey: Survey, receipt: str) -> Response:
+    """The answer a receipt opens, if it belongs to this survey."""
+    try:
+        response = response_for_receipt(receipt)
+    except InvalidToken:
+        raise ApiError(400, _("This receipt link is not valid. Check that you copied it "
+                              "completely.")) from None
+    if response is None or response.survey_id != survey.id:
+        raise ApiError(404, _("No answer is stored for this receipt: it was deleted or its "
+                              "retention period has passed."))
+    return response
+
+
+def details_context(response: Response, receipt: str, values: dict | None = None) -> dict:
+    survey = g.survey
+    consent = survey.consent_text() if survey.consent_mode == "optional" else None
+    return {"response": response, "values": values or {}, "receipt": receipt,
+            "action": url_for(".save_details", survey=survey.id, receipt=receipt),
+            "consent_text": consent and (consent.text_en if g.lang == "en" else consent.text_nl),
+            "receipt_url": receipt_url(receipt)}
+
+
+def too_late() -> str:
+    return _("The 24 hours for adding to this answer have passed. Your score is kept; you can "
+             "still view or delete it with your receipt.")
+
+
+@bp.get("/w/<survey>/responses/<receipt>")
+def details(survey: str, receipt: str):
+    """The second step as a page (after a form post without JavaScript)."""
+    survey = active_survey(survey)
+    response = answer_for(survey, receipt)
+    use_language(request.args.get("lang"), response.language)
+    if not response.second_step_open():
+        raise ApiError(403, too_late())
+    return render_step("_details.html", **details_context(response, receipt))
+
+
+@bp.post("/w/<survey>/responses/<receipt>")
+@answer_limits
+def save_details(survey: str, receipt: str):
+    """The second step: a comment, consent and contact added to the same answer."""
+    survey = active_survey(survey)
+    response = answer_for(survey, receipt)
+    if not wants_json():
+        use_language(response.language)
+    if not response.second_step_open():
+        raise ApiError(403, too_late())
+    raw = submitted()
+    if not raw.get("skip"):
+        try:
+            data = VisitorDetailsSchema.for_survey(survey).load(raw)
+        except ValidationError as err:
+            return refuse(422, _("Please check your answer."), "_details.html", messages(err),
+                          **details_context(response, receipt, values=raw))
+        try:
+            response.add_details(data)
+        except TooLate:
+            raise ApiError(403, too_late()) from None
+    if wants_json():
+        return jsonify(id=response.id, receipt=receipt_url(receipt))
+    return render_step("_thanks.html", receipt_url=receipt_url(receipt))
