@@ -39,10 +39,9 @@ SQLITE_PRAGMAS = {
     "busy_timeout": 10_000,
     "synchronous": "normal",
 }
-# A server copies the write-ahead log into the database from a background thread every
-# tenth of a second (WalCheckpointer), instead of in the commit that fills 1,000 pages of
-# log: that commit waits for the disk, and it made 1 % of answers take 2/3 of all commit
-# time (up to 13 ms each). The 1,000 pages stay as the ceiling should the thread fall behind.
+# A thread of each worker copies the write-ahead log into the database (WalCheckpointer), so
+# no visitor's commit waits for the disk to copy it; SQLite's own 1,000-page automatic
+# checkpoint stays as the ceiling should the thread fall behind.
 CHECKPOINT_EVERY_SECONDS = 0.1
 
 

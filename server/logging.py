@@ -96,10 +96,9 @@ def configure() -> None:
     """One redacting handler on our loggers, added once per process."""
     for name in APP_LOGGERS:
         logger = logging.getLogger(name)
-        if any(getattr(h, "_tevreden", False) for h in logger.handlers):
+        if any(isinstance(h, StderrHandler) for h in logger.handlers):
             continue
         handler = StderrHandler()
-        handler._tevreden = True
         handler.addFilter(RequestIdFilter())
         handler.setFormatter(RedactingFormatter(FORMAT))
         logger.addHandler(handler)

@@ -1,0 +1,66 @@
+"""What every model shares: the database, naive UTC times, versions, list columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+
+from flask import has_request_context
+from flask_babel import force_locale, get_locale, gettext
+from peewee import (
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from ..db import db
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC, the one time zone stored."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def new_public_id() -> str:
+    # 96 random bits: the survey id appears in public snippets, so it must not be guessable.
+    return secrets.token_urlsafe(12)
+
+
+class ListField(TextField):
+    """A list of short strings, kept as JSON text (origins, touchpoints)."""
+
+    def db_value(self, value):
+        return json.dumps(list(value or []))
+
+    def python_value(self, value):
+        return json.loads(value) if value else []
+
+
+def translated(lang: str, text: str) -> str:
+    """`text` from the catalogue in `lang`, forcing the locale only when it is not the request's
+    (Flask-Babel's force_locale swaps a setting that all threads share)."""
+    if has_request_context() and str(get_locale()) == lang:
+        return gettext(text)
+    with force_locale(lang):
+        return gettext(text)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class Versioned(BaseModel):
+    """A row whose every change bumps `version`: what is rendered from it is kept by version."""
+
+    version = IntegerField(default=1)
+
+    @classmethod
+    def update(cls, __data=None, **update):
+        # save() writes through update() too, so every way of changing the row bumps it.
+        changes = {**(__data or {}), **update}
+        changes.pop("version", None)
+        changes.pop(cls.version, None)
+        return super().update(changes, version=cls.version + 1)

@@ -1,0 +1,64 @@
+"""Owners, their sites and the sites' API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from peewee import (
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+)
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .base import BaseModel, ListField, Versioned, utcnow
+
+
+class Owner(BaseModel):  # deleting one deletes its sites and surveys
+    email = CharField(max_length=254, unique=True)
+    password_hash = CharField(max_length=255)
+    language = CharField(max_length=2, default="nl")
+    created_at = DateTimeField(default=utcnow)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @classmethod
+    def by_email(cls, email: str) -> Owner | None:
+        return cls.get_or_none(cls.email == email.strip().lower())
+
+
+class Site(Versioned):
+    owner = ForeignKeyField(Owner, backref="sites", on_delete="CASCADE")
+    name = CharField(max_length=200)
+    origins = ListField(default=list)
+    # The controller named in the privacy notice and the address for AVG requests.
+    contact_email = CharField(max_length=254, null=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+class ApiToken(BaseModel):
+    site = ForeignKeyField(Site, backref="api_tokens", on_delete="CASCADE")
+    name = CharField(max_length=100, default="")
+    scope = CharField(max_length=10, default="read")  # read | export
+    token_hash = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=utcnow)
+    last_used_at = DateTimeField(null=True)
+    revoked_at = DateTimeField(null=True)
+
+    PREFIX = "tvr_"
+
+    @classmethod
+    def issue(cls, site: Site, scope: str = "read", name: str = "") -> tuple[ApiToken, str]:
+        """Create a token; the plain value is returned once and never stored."""
+        plain = cls.PREFIX + secrets.token_urlsafe(32)
+        token = cls.create(site=site, scope=scope, name=name, token_hash=cls.digest(plain))
+        return token, plain
+
+    @staticmethod
+    def digest(plain: str) -> str:
+        return hashlib.sha256(plain.encode()).hexdigest()
