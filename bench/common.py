@@ -1,4 +1,4 @@
-"""Shared bench helpers: the machine, a live `tevreden serve`, databases, memory, results."""
+"""Shared bench helpers: the machine, live servers (Tevreden, the reference), databases, memory."""
 
 from __future__ import annotations
 
@@ -191,24 +191,45 @@ def serve(database: Database, workdir: Path, workers: int = 2, **env_overrides) 
                               cwd=ROOT)
     if migrated.returncode:
         raise SystemExit(f"tevreden migrate failed:\n{migrated.stdout}{migrated.stderr}")
+    return start([*command, "serve", "--host", "127.0.0.1", "--port", str(port),
+                  "--workers", str(workers)], env, workdir, port, workers)
+
+
+def serve_reference(workdir: Path, workers: int = 2) -> Server:
+    """bench/reference.py under gunicorn with `tevreden serve`'s settings, on a free port."""
+    from reference import open_database
+
+    port = free_port()
+    database = workdir / "reference.db"
+    # Made here, so the workers' first connections do not race to switch it to WAL.
+    open_database(str(database)).close()
+    env = {**os.environ, "REFERENCE_DATABASE": str(database), "REFERENCE_SECRET_KEY": KEY,
+           "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "gunicorn", "-c", str(BENCH / "reference_gunicorn.py"),
+               "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "bench.reference:app"]
+    return start(command, env, workdir, port, workers, probe="/w/probe")
+
+
+def start(command: list[str], env: dict, workdir: Path, port: int, workers: int,
+          probe: str = "/healthz") -> Server:
+    """Run a server command with its output in a log file; return once `probe` answers 200."""
     log = workdir / f"server-{port}.log"
     with log.open("w") as out:
-        proc = subprocess.Popen([*command, "serve", "--host", "127.0.0.1", "--port", str(port),
-                                 "--workers", str(workers)],
-                                env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
-                                start_new_session=True)
-    server = Server(url, proc, log, env)
-    wait_until_up(server, workers)
+        proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                cwd=ROOT, start_new_session=True)
+    server = Server(f"http://127.0.0.1:{port}", proc, log, env)
+    wait_until_up(server, workers, probe)
     return server
 
 
-def wait_until_up(server: Server, workers: int, timeout: float = 30) -> None:
+def wait_until_up(server: Server, workers: int, probe: str = "/healthz",
+                  timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.proc.poll() is not None:
             break
         try:
-            with urllib.request.urlopen(server.url + "/healthz", timeout=1) as response:
+            with urllib.request.urlopen(server.url + probe, timeout=1) as response:
                 if response.status == 200 and len(server.workers()) >= workers:
                     return
         except OSError:
@@ -225,6 +246,29 @@ def memory_kib(pid: int) -> dict[str, int]:
     status = Path(f"/proc/{pid}/status").read_text()
     return {key: int(re.search(rf"{key}:\s+(\d+)", status).group(1))
             for key in ("VmRSS", "VmHWM")}
+
+
+def process_tree(pid: int) -> list[int]:
+    """A process and all its descendants, parents first."""
+    pids = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in children:
+            pids += process_tree(int(child))
+    return pids
+
+
+def smaps_rollup_kib(pid: int) -> dict[str, int]:
+    """The memory totals of /proc/<pid>/smaps_rollup (Rss, Pss, Pss_Anon, ...), in KiB."""
+    figures = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, _, value = line.partition(":")
+        if value.strip().endswith("kB"):
+            figures[name.strip()] = int(value.split()[0])
+    return figures
 
 
 # ---------------------------------------------------------------- figures

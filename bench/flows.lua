@@ -1,4 +1,5 @@
--- One visitor flow = GET the widget page (a fresh signed token) + POST a score with that token.
+-- One visitor flow = GET the widget page (a fresh signed token) + POST a score with that token,
+-- against Tevreden or bench/reference.py alike: both pages carry <input name="token" value=…>.
 -- Run with one connection per thread (wrk -t4 -c4): each thread's requests are then strictly
 -- sequential, so the token scraped from a page is the one the next POST spends.
 -- Usage: wrk -t4 -c4 -d10s -s bench/flows.lua URL -- SURVEY_ID TOUCHPOINT
@@ -49,9 +50,11 @@ function response(status, headers, body)
   if pending == "page" then
     if status == 200 then
       pages = pages + 1
-      -- A plain search (no pattern): the page is 3 KB and the token comes after its head.
-      local _, from = string.find(body, 'name="token" value="', 1, true)
-      local to = from and string.find(body, '"', from + 1, true)
+      -- Plain searches, no patterns, in ifs: `x and string.find()` keeps only its first result.
+      local _, named = string.find(body, 'name="token"', 1, true)
+      local from, to
+      if named then _, from = string.find(body, 'value="', named + 1, true) end
+      if from then to = string.find(body, '"', from + 1, true) end
       token = to and string.sub(body, from + 1, to - 1) or nil
       if token == nil then fail(status, "no token in the page") end
     else
