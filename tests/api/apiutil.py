@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from server.models import Response, Survey
 from server.core.periods import TZ
+from server.models import Response, Survey
 
 
 def bearer(token: str) -> dict:

@@ -6,9 +6,9 @@ from collections import Counter
 
 import pytest
 
-from server.reports import counts
-from server.models import Response
 from server.core.periods import local_day_of
+from server.models import Response
+from server.reports import counts
 from server.reports.counts import Filters, day_rows, histogram
 from server.reports.queries import score_report, series, touchpoint_breakdown
 from tests.api.apiutil import answers

@@ -6,11 +6,10 @@ from collections import Counter
 
 import pytest
 
-from server.reports import counts
-from server.core.periods import local_day_of
-from server.reports.counts import Filters, day_rows
+from server.core.periods import local_day_of, period_cuts
 from server.models import Response
-from server.core.periods import period_cuts
+from server.reports import counts
+from server.reports.counts import Filters, day_rows
 
 TOUCHPOINTS = ["checkout", "klantenservice", "", None]
 SEGMENTS = [None, "nieuw", "vast"]

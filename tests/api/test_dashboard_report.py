@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from server.models import Response, Survey
 from server.core.periods import local_today, utc_start_of
+from server.models import Response, Survey
 from tests.api.test_dashboard import quick_owner, sign_in
 from tests.helpers import assert_error
 

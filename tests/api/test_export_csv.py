@@ -6,8 +6,8 @@ import tracemalloc
 
 import pytest
 
-from server.models import utcnow
 from server.core.periods import local_today
+from server.models import utcnow
 from tests.api.apiutil import answer, answers, bearer
 from tests.helpers import assert_error
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from server.models import Response
-from server.visitor.answers import receipt_for
 from server.retention import describe
 from server.signing import sign
+from server.visitor.answers import receipt_for
 from tests.api.test_responses import JSON, answer, token_for
 from tests.helpers import assert_error
 

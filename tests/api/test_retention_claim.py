@@ -10,8 +10,8 @@ import pytest
 
 from server import db as database
 from server import retention
-from server.jobs import housekeeping
 from server.app import create_app
+from server.jobs import housekeeping
 from server.jobs.housekeeping import PURGE, claim, run_due_purge
 from server.models import Job, Response
 from tests.conftest import settings_for

@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from marshmallow import ValidationError
 
+from server.core.scoring import SCALES, SCORE_RANGES
 from server.models import Response, Survey, utcnow
 from server.schemas import TAG, messages
 from server.visitor.schemas import COMMENT_MAX, VisitorResponseSchema
-from server.core.scoring import SCALES, SCORE_RANGES
 
 FAST = settings(max_examples=150, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
