@@ -1,0 +1,5 @@
+"""`python -m server.cli`: the same as the `tevreden` command."""
+
+from .base import main
+
+main()

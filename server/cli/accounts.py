@@ -1,0 +1,75 @@
+"""Owners and API tokens: create-owner, set-password, create-token, revoke-token."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+
+from ..schemas import OwnerSchema
+from .base import Failure, command, find_owner, find_site, load
+
+
+def read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@command("create-owner")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_owner_cmd(app: Flask, email: str, password_stdin: bool):
+    """Create a dashboard login."""
+    from ..models import Owner
+
+    data = load(OwnerSchema(), {"email": email, "password": read_password(password_stdin)})
+    if Owner.by_email(data["email"]):
+        raise Failure(f"an owner with e-mail {data['email']} already exists")
+    owner = Owner(email=data["email"])
+    owner.set_password(data["password"])
+    owner.save()
+    return {"id": owner.id, "email": owner.email}, f"owner {owner.id} created: {owner.email}"
+
+
+@command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def set_password_cmd(app: Flask, email: str, password_stdin: bool):
+    """Set a new dashboard password."""
+    owner = find_owner(email)
+    data = load(OwnerSchema(), {"email": owner.email, "password": read_password(password_stdin)})
+    owner.set_password(data["password"])
+    owner.save()
+    return {"id": owner.id, "email": owner.email}, f"password changed for {owner.email}"
+
+
+@command("create-token")
+@click.option("--site", "site_ref", required=True, help="Site id or name.")
+@click.option("--scope", type=click.Choice(["read", "export"]), default="read", show_default=True)
+@click.option("--name", default="")
+def create_token_cmd(app: Flask, site_ref: str, scope: str, name: str):
+    """Create an API token; it is shown once, only its hash is kept."""
+    from ..models import ApiToken
+
+    token, plain = ApiToken.issue(find_site(site_ref), scope=scope, name=name)
+    return ({"id": token.id, "token": plain, "scope": scope, "site": token.site_id},
+            f"token {token.id} ({scope}); store it now, it is not shown again:\n{plain}")
+
+
+@command("revoke-token")
+@click.argument("token_id", type=int)
+def revoke_token_cmd(app: Flask, token_id: int):
+    """Revoke an API token by its id."""
+    from ..models import ApiToken, utcnow
+
+    token = ApiToken.get_or_none(ApiToken.id == token_id)
+    if token is None:
+        raise Failure(f"no token {token_id}")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        token.save()
+    return {"id": token.id, "revoked": True}, f"token {token.id} revoked"
+
+

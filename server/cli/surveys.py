@@ -1,0 +1,81 @@
+"""Sites, surveys and targets: create-site, create-survey, set-target."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from ..schemas import SiteSchema, SurveySchema, TargetSchema
+from .base import command, find_owner, find_site, find_survey, load
+
+
+@command("create-site")
+@click.option("--owner", "owner_email", required=True, help="The owner's e-mail.")
+@click.option("--name", required=True)
+@click.option("--origin", "origins", multiple=True, required=True,
+              help="An origin allowed to show the widget, e.g. https://www.shop.nl (repeat).")
+@click.option("--contact-email", help="Address for privacy requests, named in the notice.")
+def create_site_cmd(app: Flask, owner_email: str, name: str, origins: tuple, contact_email):
+    """Create a site (a web shop) with the origins allowed to frame its widget."""
+    from ..models import Site
+
+    owner = find_owner(owner_email)
+    data = load(SiteSchema(), {"name": name, "origins": list(origins),
+                               "contact_email": contact_email or owner.email})
+    site = Site.create(owner=owner, **data)
+    return ({"id": site.id, "name": site.name, "origins": site.origins},
+            f"site {site.id} created: {site.name} ({', '.join(site.origins)})")
+
+
+@command("create-survey")
+@click.option("--site", "site_ref", required=True, help="Site id or name.")
+@click.option("--metric", required=True, type=click.Choice(["nps", "csat", "ces"]))
+@click.option("--name")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@click.option("--touchpoint", "touchpoints", multiple=True, help="e.g. checkout (repeat).")
+@click.option("--retention-days", type=int, default=365, show_default=True)
+@click.option("--consent", type=click.Choice(["anonymous", "optional"]), default="anonymous",
+              show_default=True)
+@click.option("--recontact-days", type=int, default=90, show_default=True)
+@click.option("--sample-percent", type=int, default=100, show_default=True)
+def create_survey_cmd(app: Flask, site_ref: str, metric: str, name, lang: str, touchpoints,
+                      retention_days: int, consent: str, recontact_days: int,
+                      sample_percent: int):
+    """Create a survey and print the snippet to paste."""
+    from ..models import Survey
+
+    site = find_site(site_ref)
+    raw = {"metric": metric, "lang": lang, "touchpoints": list(touchpoints),
+           "retention_days": retention_days, "consent_mode": consent,
+           "recontact_days": recontact_days, "sample_percent": sample_percent}
+    if name:
+        raw["name"] = name
+    survey = Survey.create_for(site, **load(SurveySchema(), raw))
+    snippet = survey.snippet(app.config["BASE_URL"])
+    return ({"id": survey.id, "site": site.id, "metric": survey.metric, "snippet": snippet},
+            f"survey {survey.id} created. Paste this into your site:\n{snippet}")
+
+
+@command("set-target")
+@click.option("--survey", "survey_id", required=True)
+@click.option("--target", required=True, type=float)
+@click.option("--due", required=True, help="YYYY-MM-DD")
+@click.option("--baseline-from", help="YYYY-MM-DD, start of the baseline (nulmeting)")
+@click.option("--baseline-to", help="YYYY-MM-DD, end of the baseline")
+def set_target_cmd(app: Flask, survey_id: str, target: float, due: str, baseline_from,
+                   baseline_to):
+    """Set a survey's target against a baseline period."""
+    from ..models import utcnow
+
+    survey = find_survey(survey_id)
+    data = load(TargetSchema(), {"target": target, "due": due, "baseline_from": baseline_from,
+                                 "baseline_to": baseline_to, "metric": survey.metric})
+    survey.target_value, survey.target_due = data["target"], data["due"]
+    survey.baseline_from, survey.baseline_to = data["baseline_from"], data["baseline_to"]
+    survey.target_set_at = utcnow().date()
+    survey.save()
+    return ({"id": survey.id, "target": survey.target_value, "due": str(survey.target_due),
+             "baseline_from": data["baseline_from"], "baseline_to": data["baseline_to"]},
+            f"target {survey.target_value:g} by {survey.target_due} set for {survey.id}")
+
+
