@@ -100,12 +100,19 @@ class Response(BaseModel):
 
     @classmethod
     def insert_unless_spent(cls, survey: Survey, fields: dict) -> int | None:
-        """INSERT ... SELECT the values unless an erased answer left the token spent; the id."""
-        columns = [cls.survey, *(getattr(cls, name) for name in fields)]
+        """INSERT ... SELECT the values while the survey is open and unless an erased answer
+        left the token spent; the new id, or None."""
+        given = {name: value for name, value in fields.items() if value is not None}
+        columns = [cls.survey, *(getattr(cls, name) for name in given)]  # the rest stay NULL
         values = [Value(survey.id), *(Value(value, converter=getattr(cls, name).db_value)
-                                      for name, value in fields.items())]
+                                      for name, value in given.items())]
         spent = UsedToken.select().where(UsedToken.token_id == fields["token_id"])
-        query = cls.insert_from(Select(columns=values).where(~fn.EXISTS(spent)), columns)
+        # From the survey's own row: a survey closed or deleted since the form was shown
+        # takes no answer, without a query of its own.
+        source = (Select(from_list=[Survey], columns=values)
+                  .where(Survey.id == survey.id, Survey.active == True,  # noqa: E712 (SQL)
+                         ~fn.EXISTS(spent)))
+        query = cls.insert_from(source, columns)
         row = next(iter(query.returning(cls.id).tuples().execute()), None)
         return row[0] if row else None
 

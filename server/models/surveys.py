@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from html import escape
 
 from peewee import (
@@ -90,6 +92,17 @@ class Survey(Versioned):
         return survey
 
     @classmethod
+    def open_with_site(cls, survey_id: str, active_only: bool = True) -> Survey | None:
+        """The survey and its site as a visitor's request reads them (shared; do not change)."""
+        return KEPT.get(survey_id, active_only)
+
+    @classmethod
+    def as_shown(cls, survey_id: str, versions: tuple | None) -> Survey | None:
+        """The survey as it was when a form was shown at `versions`, if this process still
+        keeps it; an answer is checked against the rules of the form the visitor saw."""
+        return KEPT.shown(survey_id, versions)
+
+    @classmethod
     def owned_by(cls, owner: Owner):
         return cls.select(cls, Site).join(Site).where(Site.owner == owner)
 
@@ -120,6 +133,50 @@ class Survey(Versioned):
                 f'async></script>')
 
 
+class KeptSurveys:
+    """Surveys with their sites as the visitor pages read them, kept per process.
+
+    Each look-up still asks the database for the survey's and its site's `version` (which
+    every change bumps, see `Versioned`), so a change made anywhere shows in the very next
+    request; only the wide row, and building its 30-column query, is saved. The least
+    recently used of `size` surveys goes first.
+    """
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self.kept: OrderedDict[str, tuple[tuple[int, int], Survey]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def shown(self, survey_id: str, versions: tuple | None) -> Survey | None:
+        """The kept survey if it is at these versions (no query); else None."""
+        with self.lock:
+            kept = self.kept.get(survey_id)
+        return kept[1] if kept is not None and kept[0] == versions else None
+
+    def get(self, survey_id: str, active_only: bool = True) -> Survey | None:
+        """The survey with its site, None when there is none (or it is closed)."""
+        query = (Survey.select(Survey.version, Site.version, Survey.active).join(Site)
+                 .where(Survey.id == survey_id).tuples())
+        row = next(iter(query), None)
+        if row is None or (active_only and not row[2]):
+            return None
+        versions = (row[0], row[1])
+        with self.lock:
+            kept = self.kept.get(survey_id)
+            if kept is not None and kept[0] == versions:
+                self.kept.move_to_end(survey_id)
+                return kept[1]
+        survey = (Survey.select(Survey, Site).join(Site)
+                  .where(Survey.id == survey_id).get_or_none())
+        if survey is None or (active_only and not survey.active):
+            return None
+        with self.lock:
+            self.kept[survey_id] = ((survey.version, survey.site.version), survey)
+            while len(self.kept) > self.size:
+                self.kept.popitem(last=False)
+        return survey
+
+
 class ConsentText(BaseModel):
     """Every wording of a survey's consent question ever shown, kept readable."""
 
@@ -131,3 +188,6 @@ class ConsentText(BaseModel):
 
     class Meta:
         indexes = ((("survey", "version"), True),)
+
+
+KEPT = KeptSurveys()

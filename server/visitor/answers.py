@@ -13,8 +13,10 @@ from ..signing import InvalidToken, sign, unsign
 
 
 def issue_token(survey: Survey, lang: str) -> str:
-    """A form token for one answer to this survey, in the language the page was shown in."""
-    return sign("widget", {"s": survey.id, "i": token_id(), "l": lang})
+    """A form token for one answer to this survey, in the language the page was shown in,
+    naming the versions of the survey and site whose rules the form was shown with."""
+    return sign("widget", {"s": survey.id, "i": token_id(), "l": lang,
+                           "v": [survey.version, survey.site.version]})
 
 
 def token_id() -> str:
@@ -23,14 +25,17 @@ def token_id() -> str:
     return f"{time.time_ns() // 1000:014x}{secrets.token_urlsafe(9)}"
 
 
-def read_token(survey: Survey, token: str) -> dict:
-    """{"id", "lang"} of a valid, unexpired token for this survey; raises InvalidToken."""
+def read_token(survey_id: str, token: str) -> dict:
+    """{"id", "lang", "versions"} of a valid, unexpired token for this survey; raises
+    InvalidToken."""
     payload = unsign("widget", token, max_age=FORM_MAX_AGE)
     if not isinstance(payload, dict) or not isinstance(payload.get("i"), str):
         raise InvalidToken("this form is not valid")
-    if payload.get("s") != survey.id:
+    if payload.get("s") != survey_id:
         raise InvalidToken("this form belongs to another survey")
-    return {"id": "widget:" + payload["i"], "lang": choose_language(payload.get("l"))}
+    versions = payload.get("v")
+    return {"id": "widget:" + payload["i"], "lang": choose_language(payload.get("l")),
+            "versions": tuple(versions) if isinstance(versions, list) else None}
 
 
 def is_spent(token_id: str) -> bool:

@@ -17,7 +17,7 @@ from ..core.scoring import SCALES
 from ..errors import ApiError, wants_json
 from ..i18n import N_
 from ..limits import limiter, receipt_limit
-from ..models import Response, Site, Survey
+from ..models import Response, Survey
 from ..retention import describe
 from ..signing import InvalidToken
 from .answers import response_for_receipt
@@ -61,7 +61,7 @@ def open_receipt(receipt: str) -> Response:
     if response is None:
         raise ApiError(404, _("No answer is stored for this receipt: it was deleted or its "
                               "retention period has passed."))
-    g.survey = Survey.select(Survey, Site).join(Site).where(Survey.id == response.survey_id).get()
+    g.survey = Survey.open_with_site(response.survey_id, active_only=False)
     if not wants_json():
         use_language(request.args.get("lang"), response.language)
     return response

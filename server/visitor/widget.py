@@ -14,7 +14,7 @@ from ..core.scoring import SCALES
 from ..errors import ApiError, is_htmx, wants_json
 from ..invites import read_invite
 from ..limits import answer_limits
-from ..models import AlreadyAnswered, Response, Site, Survey, TooLate
+from ..models import AlreadyAnswered, Response, Survey, TooLate
 from ..schemas import TAG, messages, normalise_origin
 from ..signing import InvalidToken
 from .answers import (
@@ -57,13 +57,15 @@ def widget_policy(origins: tuple[str, ...]) -> str:
 
 def active_survey(survey_id: str) -> Survey:
     """The open survey with its site (one query), kept in `g` for the rest of the request."""
-    survey = (Survey.select(Survey, Site).join(Site)
-              .where(Survey.id == survey_id, Survey.active == True)  # noqa: E712 (SQL)
-              .get_or_none())
+    survey = Survey.open_with_site(survey_id)
     if survey is None:
-        raise ApiError(404, _("This survey does not exist or is closed."))
+        raise not_found()
     g.survey = survey
     return survey
+
+
+def not_found() -> ApiError:
+    return ApiError(404, _("This survey does not exist or is closed."))
 
 
 def allowed_origin(survey: Survey, value: str | None) -> str | None:
@@ -158,12 +160,22 @@ def refuse(status: int, message: str, step: str, fields: dict | None = None, cod
     return render_step(step, status, message=message, errors=fields or {}, **context)
 
 
-def posted_token(survey: Survey, raw: dict) -> dict | None:
+def posted_token(survey_id: str, raw: dict) -> dict | None:
     """The form token's contents; None when there is none (the schema names the field)."""
     text = raw.get("token")
     if not isinstance(text, str) or not text.strip():
         return None
-    return read_token(survey, text.strip())
+    return read_token(survey_id, text.strip())
+
+
+def answered_survey(survey_id: str, token: dict | None) -> Survey:
+    """The survey whose form was answered: as it was shown when this process still keeps that
+    version (the insert itself checks that it is open), else as it is now."""
+    survey = Survey.as_shown(survey_id, token["versions"]) if token else None
+    if survey is None:
+        return active_survey(survey_id)
+    g.survey = survey
+    return survey
 
 
 def form_again(survey: Survey, raw: dict, token: dict | None) -> dict:
@@ -180,11 +192,12 @@ def form_again(survey: Survey, raw: dict, token: dict | None) -> dict:
 @answer_limits
 def create_response(survey: str):
     """Record a score (with whatever else was sent), spending the form's token."""
-    survey = active_survey(survey)
+    survey_id = survey
     raw = submitted()
     try:
-        token = posted_token(survey, raw)
+        token = posted_token(survey_id, raw)
     except InvalidToken as exc:
+        survey = active_survey(survey_id)
         if not wants_json():
             use_language(request.args.get("lang"), survey.default_language)
         message = (_("This form has expired. Please choose your score again.") if exc.expired
@@ -192,6 +205,7 @@ def create_response(survey: str):
         return refuse(400, message, "_score.html", {"token": [message]},
                       code="token_expired" if exc.expired else "token_invalid",
                       **form_again(survey, raw, None))
+    survey = answered_survey(survey_id, token)
     if not wants_json():
         use_language(token["lang"] if token else None, survey.default_language)
     try:
@@ -203,6 +217,8 @@ def create_response(survey: str):
     try:
         response = Response.record(survey, data, token["id"], token["lang"], invite)
     except AlreadyAnswered:
+        if Survey.open_with_site(survey.id) is None:  # closed or deleted since it was shown
+            raise not_found() from None
         return refuse(409, _("This form has already been used to answer. Thank you!"),
                       "_message.html", code="conflict")
     receipt = receipt_for(response)

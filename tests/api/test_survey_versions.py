@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from server import db as database
-from server.models import Site, Survey
+from server.models import Response, Site, Survey
 from tests.api.test_dashboard import post
 from tests.api.test_dashboard_manage import owner_survey, settings_form  # noqa: F401 (fixture)
 from tests.conftest import PG_URL
+from tests.helpers import assert_error
 
 postgres_only = pytest.mark.skipif(not PG_URL, reason="needs TEVREDEN_TEST_DATABASE_URL")
 
@@ -102,3 +105,38 @@ def test_a_dead_pooled_connection_is_replaced(client, make, other_connection):
     other_connection.execute("SELECT pg_terminate_backend(%s)", (pid,))
     for _ in range(2):
         assert page(client, survey.id).status_code == 200
+
+
+def form_token(client, survey_id: str) -> str:
+    html = page(client, survey_id).get_data(as_text=True)
+    return re.search(r'name="token" value="([^"]+)"', html).group(1)
+
+
+def answer(client, survey_id: str, token: str, **fields):
+    return client.post(f"/w/{survey_id}/responses", json={"token": token, "score": 9, **fields},
+                       headers={"Accept": "application/json"})
+
+
+@pytest.mark.parametrize("change", ["close", "delete"])
+def test_a_survey_closed_after_its_form_was_shown_takes_no_answer(client, make, change):
+    survey = make.survey()
+    token = form_token(client, survey.id)
+    if change == "close":
+        Survey.update(active=False).where(Survey.id == survey.id).execute()
+    else:
+        Survey.delete().where(Survey.id == survey.id).execute()
+    assert_error(answer(client, survey.id, token), 404)
+    assert Response.select().count() == 0
+
+
+def test_a_form_shown_before_a_change_is_answered_once_and_a_new_form_follows_the_change(
+        client, make):
+    survey = make.survey(touchpoints=["checkout"])
+    old_token = form_token(client, survey.id)
+    survey.touchpoints = ["checkout", "bezorging"]
+    survey.save()
+    new_token = form_token(client, survey.id)
+    assert answer(client, survey.id, old_token, touchpoint="checkout").status_code == 201
+    assert answer(client, survey.id, new_token, touchpoint="bezorging").status_code == 201
+    assert_error(answer(client, survey.id, old_token), 409)
+    assert sorted(r.touchpoint for r in Response.select()) == ["bezorging", "checkout"]
