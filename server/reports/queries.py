@@ -27,7 +27,7 @@ from .counts import DayRow, Filters, Histogram, day_rows, histogram
 SUGGESTION_MONTHS = 6  # without a baseline, targets are suggested from the last half year
 
 
-def _fold_series(metric: str, rows: Iterable[DayRow], interval: str) -> list[dict]:
+def fold_series(metric: str, rows: Iterable[DayRow], interval: str) -> list[dict]:
     buckets: dict[dt.date, Counter] = defaultdict(Counter)
     periods: dict[dt.date, dt.date] = {}  # day -> its period's start, computed once per day
     for day, _touchpoint, score, count in rows:
@@ -53,10 +53,10 @@ def series(survey: Survey, filters: Filters, interval: str) -> list[dict]:
     """One summary per Amsterdam day, ISO week or month; `start`/`end` are dates."""
     bucket_start(dt.date.today(), interval)  # rejects an unknown interval before querying
     rows = day_rows(survey, filters, period_cuts(interval))
-    return _fold_series(survey.metric, rows, interval)
+    return fold_series(survey.metric, rows, interval)
 
 
-def _fold_touchpoints(survey: Survey, filters: Filters, rows: Iterable[DayRow]) -> list[dict]:
+def fold_touchpoints(survey: Survey, filters: Filters, rows: Iterable[DayRow]) -> list[dict]:
     counts: dict[str | None, Counter] = defaultdict(Counter)
     for _day, touchpoint, score, count in rows:
         counts[touchpoint][score] += count
@@ -72,7 +72,7 @@ def _fold_touchpoints(survey: Survey, filters: Filters, rows: Iterable[DayRow]) 
 
 def touchpoint_breakdown(survey: Survey, filters: Filters) -> list[dict]:
     """A summary per touchpoint: the survey's own first, then others, then none (null)."""
-    return _fold_touchpoints(survey, filters, day_rows(survey, filters, period_cuts("month")))
+    return fold_touchpoints(survey, filters, day_rows(survey, filters, period_cuts("month")))
 
 
 def _histogram_between(survey: Survey, start: dt.date, end: dt.date,
@@ -172,14 +172,14 @@ def score_report(survey: Survey, filters: Filters, interval: str = "month",
     everything = rows if filters.is_empty() else None
     series_json = [{**entry, "start": entry["start"].isoformat(),
                     "end": entry["end"].isoformat()}
-                   for entry in _fold_series(survey.metric, rows, interval)]
+                   for entry in fold_series(survey.metric, rows, interval)]
     return {
         "survey": survey.id,
         "metric": survey.metric,
         **summarise(survey.metric, total).as_dict(),
         "interval": interval,
         "series": series_json,
-        "touchpoints": _fold_touchpoints(survey, filters, rows),
+        "touchpoints": fold_touchpoints(survey, filters, rows),
         "filters": filters.as_dict(),
         "target": target_report(survey, today, everything),
         "suggested_targets": suggestions(survey, today, everything),

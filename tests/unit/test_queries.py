@@ -13,7 +13,7 @@ from server.core.periods import (
     utc_start_of,
 )
 from server.reports.counts import Filters
-from server.reports.queries import _fold_series, _fold_touchpoints
+from server.reports.queries import fold_series, fold_touchpoints
 
 
 @pytest.mark.parametrize(("day", "utc"), [
@@ -83,11 +83,11 @@ def testmonths_before(day, months, earlier):
 def test_fold_series_fills_empty_periods_and_summarises_each():
     rows = [(dt.date(2026, 1, 5), "checkout", 10, 2), (dt.date(2026, 1, 20), None, 0, 1),
             (dt.date(2026, 3, 2), "checkout", 8, 1)]
-    series = _fold_series("nps", rows, "month")
+    series = fold_series("nps", rows, "month")
     assert [(p["period"], p["n"], p["score"]) for p in series] == [
         ("2026-01", 3, 33.3), ("2026-02", 0, None), ("2026-03", 1, 0.0)]
     assert series[0]["start"] == dt.date(2026, 1, 1) and series[1]["end"] == dt.date(2026, 2, 28)
-    assert _fold_series("nps", [], "week") == []
+    assert fold_series("nps", [], "week") == []
 
 
 class FakeSurvey:
@@ -98,7 +98,7 @@ class FakeSurvey:
 def test_fold_touchpoints_lists_the_survey_own_first_then_others_then_none():
     rows = [(dt.date(2026, 1, 5), "checkout", 5, 2), (dt.date(2026, 1, 6), "oud", 1, 1),
             (dt.date(2026, 1, 6), None, 4, 1), (dt.date(2026, 1, 7), "checkout", 2, 2)]
-    breakdown = _fold_touchpoints(FakeSurvey(), Filters(), rows)
+    breakdown = fold_touchpoints(FakeSurvey(), Filters(), rows)
     assert [(t["touchpoint"], t["n"], t["score"]) for t in breakdown] == [
         ("checkout", 4, 50.0), ("levering", 0, None), ("oud", 1, 0.0), (None, 1, 100.0)]
 
