@@ -18,6 +18,8 @@ $(VENV)/.test-deps: $(BIN)/tevreden
 	touch $@
 
 ## make run: set up .venv, migrate, create the demo on an empty database, serve on :8000
+## (PORT=8123 serves elsewhere; the demo and its links follow, unless TEVREDEN_BASE_URL is set)
+run: export TEVREDEN_BASE_URL ?= http://$(HOST):$(PORT)
 run: $(BIN)/tevreden
 	$(BIN)/tevreden migrate
 	$(BIN)/tevreden demo

@@ -8,6 +8,7 @@ import secrets
 
 from .db import db
 from .models import ApiToken, Owner, Response, Site, Survey, utcnow
+from .schemas import normalise_origin
 
 DEMO_EMAIL = "demo@tevreden.local"
 
@@ -32,7 +33,7 @@ def create_demo(base_url: str, seed: int = 7) -> dict | None:
         owner = Owner(email=DEMO_EMAIL)
         owner.set_password(password)
         owner.save()
-        site = Site.create(owner=owner, name="Demo Webshop", origins=[base_url],
+        site = Site.create(owner=owner, name="Demo Webshop", origins=[normalise_origin(base_url)],
                            contact_email="privacy@demo-webshop.example")
         survey = Survey.create_for(site, name="Na het afrekenen", metric="nps",
                                    touchpoints=["checkout", "klantenservice"],
@@ -41,6 +42,21 @@ def create_demo(base_url: str, seed: int = 7) -> dict | None:
         add_history(survey, random.Random(seed))
     return {"email": DEMO_EMAIL, "password": password, "token": token, "site": site.id,
             "survey": survey.id, "snippet": survey.snippet(base_url)}
+
+
+def follow_base_url(base_url: str) -> dict | None:
+    """On a database that holds the demo: let its shop frame the widget from `base_url`
+    (`make run PORT=…` on an existing database). Returns where the demo is, else None."""
+    site = (Site.select().join(Owner)
+            .where(Owner.email == DEMO_EMAIL, Site.name == "Demo Webshop").first())
+    if site is None:
+        return None
+    origin = normalise_origin(base_url)
+    if origin not in site.origins:
+        site.origins = [*site.origins, origin]
+        site.save()
+    survey = Survey.select().where(Survey.site == site).order_by(Survey.created_at).first()
+    return {"site": site.id, "survey": survey.id if survey else None, "origins": site.origins}
 
 
 def add_history(survey: Survey, rng: random.Random, months: int = 7) -> None:

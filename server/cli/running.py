@@ -23,11 +23,16 @@ def migrate_cmd(app: Flask):
 @command("demo")
 def demo_cmd(app: Flask):
     """Create a demo owner, site and survey when the database is empty."""
-    from ..demo import create_demo
+    from ..demo import create_demo, follow_base_url
 
     data = create_demo(app.config["BASE_URL"])
     if data is None:
-        return {"created": False}, "database not empty: no demo data created"
+        demo = follow_base_url(app.config["BASE_URL"])
+        if demo is None:
+            return {"created": False}, "database not empty: no demo data created"
+        return ({"created": False, **demo},
+                f"Demo already there. Dashboard: {app.config['BASE_URL']}/dashboard\n"
+                f"  demo shop: {app.config['BASE_URL']}/demo")
     text = (f"Demo ready. Dashboard: {app.config['BASE_URL']}/dashboard\n"
             f"  login:    {data['email']}\n  password: {data['password']}\n"
             f"  API token: {data['token']}\n  demo shop: {app.config['BASE_URL']}/demo")

@@ -141,7 +141,23 @@ def test_demo_only_on_an_empty_database(tevreden):
     code, out, _ = tevreden("demo", "--json")
     demo = as_json(out)
     assert demo["created"] and demo["token"].startswith("tvr_") and demo["password"]
-    assert Response.select().count() > 100
+    count = Response.select().count()
+    assert count > 100
+    again = as_json(tevreden("demo", "--json")[1])
+    assert not again["created"] and again["survey"] == demo["survey"]
+    assert Response.select().count() == count
+
+
+def test_the_demo_site_follows_the_base_url(tevreden, monkeypatch):
+    monkeypatch.setenv("TEVREDEN_BASE_URL", "http://127.0.0.1:8000")
+    tevreden("demo", "--json")
+    monkeypatch.setenv("TEVREDEN_BASE_URL", "http://127.0.0.1:8123/")
+    demo = as_json(tevreden("demo", "--json")[1])
+    assert demo["origins"] == ["http://127.0.0.1:8000", "http://127.0.0.1:8123"]
+
+
+def test_demo_on_a_database_of_someone_else_creates_nothing(tevreden, make):
+    make.owner()
     assert as_json(tevreden("demo", "--json")[1]) == {"created": False}
 
 
