@@ -36,6 +36,8 @@ def init_app(app: Flask) -> None:
         app,
         locale_selector=select_locale,
         default_locale=DEFAULT_LANGUAGE,
+        # People read times on the owners' clock; naive UTC values are converted by Babel.
+        default_timezone="Europe/Amsterdam",
         default_domain=";".join(DOMAINS),
         default_translation_directories=";".join([str(TRANSLATIONS)] * len(DOMAINS)),
     )

@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
-from ..core.periods import TZ
 from ..errors import ApiError
 from ..models import Site, Survey
 from ..schemas import messages
@@ -113,6 +112,6 @@ def moment_text(moment: dt.datetime | str | None) -> str:
         return "–"
     if isinstance(moment, str):
         moment = dt.datetime.fromisoformat(moment.replace("Z", "+00:00")).replace(tzinfo=None)
-    local = moment.replace(tzinfo=dt.UTC).astimezone(TZ)
-    return format_datetime(local, "d MMM yyyy HH:mm") if get_locale().language == "nl" \
-        else format_datetime(local, "MMM d, yyyy HH:mm")
+    # Flask-Babel converts naive UTC to the app's zone, Europe/Amsterdam (server/i18n.py).
+    return format_datetime(moment, "d MMM yyyy HH:mm") if get_locale().language == "nl" \
+        else format_datetime(moment, "MMM d, yyyy HH:mm")

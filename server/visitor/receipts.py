@@ -68,7 +68,7 @@ def open_receipt(receipt: str) -> Response:
 
 
 def when(value: dt.datetime | None) -> str | None:
-    return f"{format_datetime(value, 'medium')} UTC" if value else None
+    return format_datetime(value, "medium") if value else None  # in Europe/Amsterdam
 
 
 def shown(key: str, value, response: Response) -> str:
