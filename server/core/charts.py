@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from .scoring import whole_percents
+
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 80, 16, 40
 GROUPS = ("detractor", "passive", "promoter")
@@ -216,8 +218,9 @@ def bar_chart(bars: Sequence[Bar], *, chart_id: str, text: Text) -> Markup:
     """How often each answer was given, bars filled by the group the answer belongs to."""
     total = sum(b.count for b in bars)
     groups = text.groups or {}
+    percents = whole_percents([b.count for b in bars])
     rows = [(b.label, groups.get(b.group, b.group), b.count,
-             f"{b.count / total * 100:.0f}%" if total else "–") for b in bars]
+             f"{percent}%" if total else "–") for b, percent in zip(bars, percents, strict=True)]
     svg = svg_open(chart_id, text)
     if not total:
         return figure(svg + empty_message(text) + "</svg>", data_table(text, []))

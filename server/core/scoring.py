@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -90,6 +90,20 @@ def _round(value: float | None, digits: int) -> float | None:
 
 def _percent(part: int, n: int) -> float | None:
     return None if n == 0 else part / n * 100
+
+
+def whole_percents(counts: Sequence[int]) -> list[int]:
+    """Whole percentages of the counts that add up to 100, each off by less than one: the
+    largest remainders get the points that rounding each one alone would lose or add."""
+    total = sum(counts)
+    if total <= 0:
+        return [0] * len(counts)
+    exact = [count * 100 / total for count in counts]
+    whole = [math.floor(value) for value in exact]
+    by_remainder = sorted(range(len(counts)), key=lambda i: exact[i] - whole[i], reverse=True)
+    for i in by_remainder[:100 - sum(whole)]:
+        whole[i] += 1
+    return whole
 
 
 def _proportion_margin(p: float, n: int) -> float:

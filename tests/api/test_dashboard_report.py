@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -184,3 +185,12 @@ def test_csv_download_refuses_bad_parameters(client, survey):
     assert "from" in error["fields"]
     assert client.get(f"/dashboard/surveys/{survey.id}/responses.csv?dialect=xlsx").status_code \
         == 400
+
+
+def test_the_three_groups_read_in_whole_percents_that_add_up_to_100(client, survey):
+    for score, count in ((10, 59), (8, 59), (3, 82)):  # 29.5 %, 29.5 %, 41 %
+        for _ in range(count):
+            answer(survey, score, days_ago=3)
+    page = page_of(client, survey)
+    shown = [int(p) for p in re.findall(r"<strong>(\d+)%</strong> \(\d+\)", page)]
+    assert sum(shown) == 100 and sorted(shown) == [29, 30, 41]

@@ -41,6 +41,6 @@ def test_the_demo_follows_the_port_also_on_an_existing_database(page, tmp_path):
             page.goto(f"http://127.0.0.1:{port}/demo")
             _, widget = shown_frame(page)
             widget.get_by_role("radio", name="9").click()
-            assert "127.0.0.1:%d" % port in (tmp_path / f"make-run-{port}.log").read_text()
+            assert f"127.0.0.1:{port}" in (tmp_path / f"make-run-{port}.log").read_text()
         finally:
             stop(proc)

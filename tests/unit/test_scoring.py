@@ -21,6 +21,7 @@ from server.core.scoring import (
     suggested_targets,
     summarise,
     target_progress,
+    whole_percents,
 )
 
 
@@ -403,3 +404,20 @@ def test_module_has_no_framework_imports():
     source = Path(scoring.__file__).read_text(encoding="utf-8")
     for name in ("flask", "peewee", "sqlite3", "psycopg"):
         assert f"import {name}" not in source
+
+
+@pytest.mark.parametrize("counts", [[59, 59, 82], [1, 1, 1], [295, 305, 400], [0, 0, 0], [3],
+                                    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]])
+def test_whole_percents_add_up_to_100_and_each_is_off_by_less_than_one(counts):
+    percents = whole_percents(counts)
+    total = sum(counts)
+    if total == 0:
+        assert percents == [0] * len(counts)
+        return
+    assert sum(percents) == 100
+    for count, percent in zip(counts, percents, strict=True):
+        assert abs(percent - count * 100 / total) < 1
+
+
+def test_a_share_of_29_45_percent_reads_29_not_30():
+    assert whole_percents([589, 1411]) == [29, 71]  # 29.45 %: rounded once, not twice
