@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, render_template, request, stream_with_context
 from flask_babel import gettext as _
 
-from ..core.scoring import whole_percents
+from ..core.scoring import LOW_SAMPLE, whole_percents
 from ..errors import ApiError
 from ..models import Site, Survey
 from ..reports.export import DIALECTS, csv_lines, file_name
@@ -60,7 +60,7 @@ def dashboard_globals() -> dict:
     return {"csrf_token": auth.csrf_token, "owner": current_owner(), "lang": g.get("lang"),
             "score_text": score_text, "margin_text": margin_text, "number_text": number_text,
             "day_text": day_text, "moment_text": moment_text, "group_of": group_of,
-            "whole_percents": whole_percents, "zip": zip}
+            "whole_percents": whole_percents, "zip": zip, "low_sample_n": LOW_SAMPLE}
 
 
 @bp.route("/", methods=["GET"])

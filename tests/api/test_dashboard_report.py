@@ -133,8 +133,8 @@ def test_comments_are_newest_first_and_filtered(client, survey):
 def test_target_and_suggested_ranges_are_shown(client, survey):
     for days_ago in range(100, 130):
         answer(survey, 9 if days_ago % 2 else 5, days_ago=days_ago)
-    for days_ago in range(1, 20):
-        answer(survey, 9, days_ago=days_ago)
+    for days_ago in range(1, 36):
+        answer(survey, 9, days_ago=days_ago % 30 + 1)
     today = local_today()
     survey.baseline_from = today - dt.timedelta(days=130)
     survey.baseline_to = today - dt.timedelta(days=100)
@@ -194,3 +194,37 @@ def test_the_three_groups_read_in_whole_percents_that_add_up_to_100(client, surv
     page = page_of(client, survey)
     shown = [int(p) for p in re.findall(r"<strong>(\d+)%</strong> \(\d+\)", page)]
     assert sum(shown) == 100 and sorted(shown) == [29, 30, 41]
+
+
+def set_target(survey, value: float, days_set_ago: int = 2) -> None:
+    today = local_today()
+    survey.baseline_from = today - dt.timedelta(days=130)
+    survey.baseline_to = today - dt.timedelta(days=100)
+    survey.target_value, survey.target_due = value, today + dt.timedelta(days=90)
+    survey.target_set_at = today - dt.timedelta(days=days_set_ago)
+    survey.save()
+
+
+def status_of(page: str) -> str:
+    return re.search(r'<p class="status status-(\w+)">\s*(.*?)\s*</p>', page, re.S).groups()
+
+
+def test_a_target_just_set_says_it_is_too_early_to_judge(client, survey):
+    for days_ago in range(100, 130):
+        answer(survey, 9 if days_ago % 2 else 5, days_ago=days_ago)
+    answer(survey, 10, days_ago=1)
+    set_target(survey, 20.0)
+    kind, text = status_of(page_of(client, survey))
+    assert kind == "unknown"
+    assert text.startswith("Pas 1 antwoord sinds het doel is gezet")
+    assert "Op koers" not in text and "Doel bereikt" not in text
+
+
+def test_an_unrealistic_target_is_never_shown_as_on_track(client, survey):
+    for days_ago in range(1, 130):
+        answer(survey, 9 if days_ago % 2 else 5, days_ago=days_ago)
+    set_target(survey, 90.0, days_set_ago=60)
+    page = page_of(client, survey)
+    kind, _ = status_of(page)
+    assert kind != "good"
+    assert page.index("1 tot 3 jaar realistisch") < page.index('class="status')
