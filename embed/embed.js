@@ -1,5 +1,5 @@
 (function(w,d){
-var s=d.currentScript,D=s.dataset,o=new URL(s.src).origin,W=o+"/w/"+D.survey,I=D.mode=="inline",f=0,q=w.Tevreden,L;
+var s=d.currentScript,D=s.dataset,o=new URL(s.src).origin,W=o+"/w/"+D.survey,K="tevreden:"+D.survey,I=D.mode=="inline",f=0,q=w.Tevreden,L;
 try{L=w.localStorage}catch(e){}
 function open(p){
 var a={origin:location.origin,touchpoint:p.touchpoint||D.touchpoint,segment:p.segment||D.segment,lang:D.lang||d.documentElement.lang,mode:I?"inline":"popup"},u=[],k;
@@ -17,16 +17,15 @@ if(f==1||f.parentNode)return;
 if(I)return open(p);
 f=1;
 fetch(W+"/settings").then(function(r){return r.json()}).then(function(c){
-var k="tevreden:"+D.survey,n=Date.now();
 f=0;
-if(L){if(!(n-(+L[k]||0)>=c.recontact_days*864e5))return;L[k]=n}
-Math.random()*100<c.sample_percent&&open(p)
+if(L&&!(Date.now()-(+L[K]||0)>=c.recontact_days*864e5))return;
+Math.random()*100<c.sample_percent?open(p):L&&(L[K]=Date.now())
 }).catch(function(){f=0})
 }
 w.addEventListener("message",function(e){
 var m=e.data;
 if(e.origin==o&&e.source===f.contentWindow&&m){
-if(m.tevreden=="resize")f.style.height=(m.height|0)+"px";
+if(m.tevreden=="resize"){f.style.height=(m.height|0)+"px";L&&!I&&(L[K]=Date.now())}
 if(m.tevreden=="close")close()
 }
 });

@@ -7,7 +7,7 @@ import logging
 
 from .core.periods import iso
 from .db import write_transaction
-from .models import FORM_MAX_AGE, Response, Survey, UsedToken, utcnow
+from .models import FORM_MAX_AGE, RefusedOrigin, Response, Survey, UsedToken, utcnow
 
 log = logging.getLogger("tevreden.retention")
 
@@ -23,6 +23,7 @@ def purge(now: dt.datetime | None = None) -> dict[str, int]:
             deleted += (Response.delete()
                         .where(Response.survey == survey.id, Response.created_at < cutoff)
                         .execute())
+        RefusedOrigin.forget_old(now)
         tokens = UsedToken.delete().where(UsedToken.expires_at < now).execute()
         tokens += (Response.update(token_id=None)
                    .where(Response.token_id.is_null(False),

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from ..db import write_transaction
-from ..models import ConsentText, Site, Survey
+from ..models import ConsentText, RefusedOrigin, Site, Survey
 from ..schemas import SiteSchema, SurveySchema
 from .auth import current_owner, login_required
 from .common import form_errors, owned_site, owned_survey
@@ -155,4 +155,5 @@ def install(survey_id: str):
                  for name in survey.touchpoints[1:]]
     return render_template("dashboard/install.html", survey=survey, site=survey.site,
                            snippets=snippets, base_url=current_app.config["BASE_URL"],
-                           created=request.args.get("created") == "1")
+                           created=request.args.get("created") == "1",
+                           refused=RefusedOrigin.recent(survey.site))

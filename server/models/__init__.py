@@ -11,11 +11,11 @@ from .responses import (
     TooLate,
     UsedToken,
 )
-from .sites import ApiToken, Owner, Site
+from .sites import ApiToken, Owner, RefusedOrigin, Site
 from .surveys import ConsentText, Survey
 
-MODELS = [Owner, Site, Survey, ConsentText, Response, UsedToken, ApiToken, Job]
+MODELS = [Owner, Site, Survey, ConsentText, Response, UsedToken, ApiToken, Job, RefusedOrigin]
 
 __all__ = ["FORM_MAX_AGE", "INVITE_MAX_AGE", "MODELS", "SECOND_STEP_WINDOW", "AlreadyAnswered",
-           "ApiToken", "BaseModel", "ConsentText", "Job", "ListField", "Owner", "Response",
-           "Site", "Survey", "TooLate", "UsedToken", "Versioned", "utcnow"]
+           "ApiToken", "BaseModel", "ConsentText", "Job", "ListField", "Owner", "RefusedOrigin",
+           "Response", "Site", "Survey", "TooLate", "UsedToken", "Versioned", "utcnow"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -62,3 +63,42 @@ class ApiToken(BaseModel):
     @staticmethod
     def digest(plain: str) -> str:
         return hashlib.sha256(plain.encode()).hexdigest()
+
+
+class RefusedOrigin(BaseModel):
+    """A web address that tried to show a site's widget and is not among its origins: the
+    owner sees it on the install page (a shop's address, never a visitor's data)."""
+
+    site = ForeignKeyField(Site, backref="refused_origins", on_delete="CASCADE")
+    origin = CharField(max_length=255)
+    last_seen_at = DateTimeField(default=utcnow)
+
+    KEPT_DAYS = 7
+    SHOWN = 5
+    MOST = 50  # per site: anyone can claim an origin, so the table cannot be flooded
+
+    class Meta:
+        indexes = ((("site", "origin"), True),)
+
+    @classmethod
+    def note(cls, site: Site, origin: str) -> None:
+        """Remember (or refresh) a refused origin of this site."""
+        known = cls.select().where(cls.site == site)
+        if known.count() >= cls.MOST and not known.where(cls.origin == origin).exists():
+            return
+        (cls.insert(site=site, origin=origin, last_seen_at=utcnow())
+         .on_conflict(conflict_target=[cls.site, cls.origin],
+                      update={cls.last_seen_at: utcnow()})
+         .execute())
+
+    @classmethod
+    def recent(cls, site: Site) -> list[RefusedOrigin]:
+        """The latest few seen within the last days, newest first."""
+        since = utcnow() - dt.timedelta(days=cls.KEPT_DAYS)
+        return list(cls.select().where(cls.site == site, cls.last_seen_at >= since)
+                    .order_by(cls.last_seen_at.desc()).limit(cls.SHOWN))
+
+    @classmethod
+    def forget_old(cls, now: dt.datetime) -> int:
+        return cls.delete().where(
+            cls.last_seen_at < now - dt.timedelta(days=cls.KEPT_DAYS)).execute()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
@@ -45,3 +46,24 @@ class TokenPages:
                 while len(self.kept) > self.size:
                     self.kept.popitem(last=False)
         return make_response(parts[0] + token + parts[1])
+
+
+class Recently:
+    """Whether a key was seen in this process within `seconds`: spares repeated writes."""
+
+    def __init__(self, seconds: float, size: int = 1024):
+        self.seconds, self.size = seconds, size
+        self.seen: OrderedDict[Hashable, float] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def first_in_a_while(self, key: Hashable) -> bool:
+        now = time.monotonic()
+        with self.lock:
+            last = self.seen.get(key)
+            if last is not None and now - last < self.seconds:
+                return False
+            self.seen[key] = now
+            self.seen.move_to_end(key)
+            while len(self.seen) > self.size:
+                self.seen.popitem(last=False)
+        return True

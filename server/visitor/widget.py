@@ -14,7 +14,7 @@ from ..core.scoring import SCALES
 from ..errors import ApiError, is_htmx, wants_json
 from ..invites import read_invite
 from ..limits import answer_limits
-from ..models import AlreadyAnswered, Response, Survey, TooLate
+from ..models import AlreadyAnswered, RefusedOrigin, Response, Survey, TooLate
 from ..schemas import TAG, messages, normalise_origin
 from ..signing import InvalidToken
 from .answers import (
@@ -26,11 +26,12 @@ from .answers import (
     response_for_receipt,
 )
 from .common import render_step, use_language, visitor_blueprint
-from .pages import TokenPages
+from .pages import Recently, TokenPages
 from .schemas import VisitorDetailsSchema, VisitorResponseSchema
 
 bp = visitor_blueprint("widget", __name__)
 pages = TokenPages()
+REFUSALS = Recently(seconds=600)  # a refused origin is written at most every 10 minutes
 
 ORIGIN = re.compile(r"^https?://[a-z0-9.\-\[\]:]+$")
 SCORE = re.compile(r"^[ \t]*[0-9]{1,2}[ \t]*$")
@@ -69,12 +70,17 @@ def not_found() -> ApiError:
 
 
 def allowed_origin(survey: Survey, value: str | None) -> str | None:
-    """The host page's origin, when it is one the site allows (the postMessage target)."""
+    """The host page's origin, when it is one the site allows (the postMessage target); one
+    it does not allow is noted for the owner's install page."""
     try:
         origin = normalise_origin(value) if value else None
     except ValidationError:
         return None
-    return origin if origin in survey.site.origins else None
+    if origin is None or origin in survey.site.origins:
+        return origin
+    if REFUSALS.first_in_a_while((survey.id, origin)):
+        RefusedOrigin.note(survey.site, origin)
+    return None
 
 
 def score_context(survey: Survey, token: str, selected=None, **extra) -> dict:

@@ -7,6 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
+from server.models import RefusedOrigin, Site
 from tests.browser.test_widget import FRAME, host_page, make_survey, shown_frame
 
 STUB = ("<script>window.Tevreden=window.Tevreden||{q:[],show:function(o){this.q.push(o)}};"
@@ -93,3 +94,17 @@ def test_the_sample_leaves_most_visitors_alone(page, live_server, live_db, host_
     wider = make_survey(host_site, sample_percent=60)  # 50 < 60: this visitor is in
     page.goto(host_page(host_site, live_server, wider, mode="popup", delay="0"))
     shown_frame(page)
+
+
+def test_a_refused_origin_keeps_no_timestamp_and_shows_on_the_install_page(
+        page, live_server, live_db, host_site):
+    survey = make_survey(host_site, recontact_days=30)
+    Site.update(origins=["https://www.andere-winkel.nl"]).where(
+        Site.id == survey.site_id).execute()
+    page.goto(host_page(host_site, live_server, survey, mode="popup"))
+    settle(page)
+    page.wait_for_timeout(500)
+    assert page.locator(FRAME).evaluate("e => e.offsetHeight") == 0  # the browser refused it
+    assert stored(page) == []  # never shown, so the visitor may be asked once it works
+    refused = [r.origin for r in RefusedOrigin.recent(Site.get_by_id(survey.site_id))]
+    assert refused == [host_site.url]

@@ -38,9 +38,10 @@ def test_the_loader_sets_no_cookie_and_stores_only_a_timestamp():
     source = EMBED.read_text()
     assert "cookie" not in source.lower()
     assert "sessionStorage" not in source
-    # The one localStorage write is the time of the last show, per survey.
-    writes = re.findall(r"L\[k\]=([^;}\n]+)", source)
-    assert writes == ["n"] and "n=Date.now()" in source
+    # Every localStorage write is a time (of a show, or of a draw the sample left out).
+    writes = re.findall(r"\bL\[(\w+)\]=(Date\.now\(\)|[^;})\n]+)", source)
+    assert writes and {value for _, value in writes} == {"Date.now()"}
+    assert {key for key, _ in writes} == {"K"} and 'K="tevreden:"+D.survey' in source
 
 
 def test_the_loader_name_does_not_look_like_tracking():
