@@ -23,6 +23,13 @@ from .counts import Filters, filtered_responses
 COLUMNS = ("id", "created_at", "score", "group", "comment", "touchpoint", "segment",
            "reference", "language")
 CONTACT_COLUMNS = ("consent_at", "consent_version", "contact")
+# Dutch Excel users read the columns' names, in Dutch; times there are Amsterdam's.
+DUTCH_NAMES = {
+    "id": "Nummer", "created_at": "Datum en tijd", "score": "Score", "group": "Groep",
+    "comment": "Opmerking", "touchpoint": "Klantmoment", "segment": "Segment",
+    "reference": "Ordernummer", "language": "Taal", "consent_at": "Toestemming gegeven op",
+    "consent_version": "Versie toestemmingstekst", "contact": "E-mailadres",
+}
 # What a spreadsheet would run as a formula (OWASP's list, plus full-width look-alikes).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _FORMULA_FIRST = frozenset(FORMULA_STARTS)  # all one character: a set lookup per cell
@@ -50,12 +57,15 @@ def neutralise(value: str | None) -> str:
     return "'" + value if value[0] in _FORMULA_FIRST else value
 
 
-def file_name(survey: Survey, today: dt.date | None = None) -> str:
-    return f"tevreden-{survey.id}-{(today or local_today()).isoformat()}.csv"
+def file_name(survey: Survey, dialect: str = "standard", today: dt.date | None = None) -> str:
+    """The download's name: the survey, the day and, for Dutch Excel, that it is for Excel."""
+    suffix = "-excel" if dialect == "excel-nl" else ""
+    return f"tevreden-{survey.id}-{(today or local_today()).isoformat()}{suffix}.csv"
 
 
-def header(with_contact: bool) -> tuple[str, ...]:
-    return COLUMNS + CONTACT_COLUMNS if with_contact else COLUMNS
+def header(with_contact: bool, dialect: str = "standard") -> tuple[str, ...]:
+    columns = COLUMNS + CONTACT_COLUMNS if with_contact else COLUMNS
+    return tuple(DUTCH_NAMES[c] for c in columns) if dialect == "excel-nl" else columns
 
 
 def _as_text(value: dt.datetime | str) -> str | None:
@@ -157,7 +167,7 @@ def csv_lines(survey: Survey, filters: Filters, dialect: str = "standard",
     writer = csv.writer(buffer, dialect=DIALECTS[dialect])
     if dialect == "excel-nl":
         buffer.write("\ufeff")  # the byte-order mark tells Excel the file is UTF-8
-    writer.writerow(header(with_contact))
+    writer.writerow(header(with_contact, dialect))
     cells_of = row_formatter(survey.metric, dialect, with_contact)
     rows = stored_rows(survey, filters)
     while batch := list(islice(rows, STEP)):

@@ -172,7 +172,7 @@ def test_csv_download_follows_the_filters_and_includes_contacts(client, survey):
     assert response.headers["Content-Disposition"].startswith("attachment; filename=")
     text = response.get_data(as_text=True)
     lines = text.lstrip("\ufeff").splitlines()
-    assert text.startswith("\ufeff") and lines[0].split(";")[-1] == "contact"
+    assert text.startswith("\ufeff") and lines[0].split(";")[-1] == "E-mailadres"
     assert len(lines) == 2 and "'=HYPERLINK()" in lines[1] and "klant@example.nl" in lines[1]
     standard = client.get(f"/dashboard/surveys/{survey.id}/responses.csv").get_data(as_text=True)
     assert "," in standard.splitlines()[0] and "Niet mee eens" in standard

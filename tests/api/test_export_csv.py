@@ -54,7 +54,8 @@ def test_excel_nl_dialect_opens_in_columns(client, make, survey):
     raw = response.get_data()
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads UTF-8
     text = raw.decode("utf-8-sig")
-    assert text.splitlines()[0] == ";".join(BASIC)
+    assert text.splitlines()[0] == ("Nummer;Datum en tijd;Score;Groep;Opmerking;Klantmoment;"
+                                    "Segment;Ordernummer;Taal")
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     # Oldest first; Amsterdam wall-clock time, day first.
     assert [r[1] for r in rows[1:]] == ["15-01-2026 09:05", "04-05-2026 23:30"]
@@ -105,6 +106,9 @@ def test_file_name_and_headers(client, make, survey):
         f'attachment; filename="tevreden-{survey.id}-{local_today().isoformat()}.csv"')
     assert response.headers["Cache-Control"] == "no-store"
     assert parse(response) == [BASIC]  # no answers: just the header
+    excel = download(client, survey, make.token(survey.site), "?dialect=excel-nl")
+    assert excel.headers["Content-Disposition"] == (
+        f'attachment; filename="tevreden-{survey.id}-{local_today().isoformat()}-excel.csv"')
 
 
 def test_filters_apply(client, make, survey):
