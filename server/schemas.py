@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from marshmallow import (
@@ -65,6 +66,14 @@ class SiteSchema(Schema):
         return data
 
 
+def slug(value: str) -> str:
+    """A touchpoint as a short tag: 'Na de Bezorging' -> 'na-de-bezorging', accents dropped;
+    a value with nothing to keep stays as it is, for the check to name it."""
+    plain = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    tag = re.sub(r"[^a-z0-9_]+", "-", plain.lower()).strip("-")[:64].rstrip("-")
+    return tag or value
+
+
 class SurveySchema(Schema):
     """Survey settings; partial loads update an existing survey."""
 
@@ -82,6 +91,14 @@ class SurveySchema(Schema):
     recontact_days = fields.Integer(load_default=90, validate=validate.Range(min=0, max=3650))
     sample_percent = fields.Integer(load_default=100, validate=validate.Range(min=1, max=100))
     active = fields.Boolean()
+
+    @pre_load
+    def slugs(self, data, **kwargs):
+        touchpoints = data.get("touchpoints") if isinstance(data, dict) else None
+        if isinstance(touchpoints, list):
+            data = {**data, "touchpoints": [slug(t) if isinstance(t, str) else t
+                                            for t in touchpoints]}
+        return data
 
     @post_load
     def tidy(self, data, **kwargs):

@@ -168,7 +168,8 @@ def export_csv(survey_id: str):
     # the last row has been sent.
     body = stream_with_context(csv_lines(survey, filters, params["dialect"], has_export_scope()))
     response = current_app.response_class(body, content_type="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="{file_name(survey, params["dialect"])}"'
+    name = file_name(survey, params["dialect"])
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -21,9 +21,20 @@ SURVEY_FIELDS = ("name", "lang", "question_nl", "question_en", "touchpoints", "c
                  "retention_days", "recontact_days", "sample_percent")
 
 
-def split_list(value: str) -> list[str]:
-    """Touchpoints or origins typed one per line or separated by commas."""
-    return [part.strip() for part in re.split(r"[\s,]+", value or "") if part.strip()]
+def split_list(value: str, spaces: bool = True) -> list[str]:
+    """Origins typed one per line or separated by commas or spaces; touchpoints (which may
+    be words, 'Na de bezorging') only by lines or commas."""
+    parts = re.split(r"[\s,]+" if spaces else r"[\n,]+", value or "")
+    return [part.strip() for part in parts if part.strip()]
+
+
+def origins_problem(origins: list[str]) -> dict:
+    """A specific message when an origin was typed without http(s)://."""
+    bare = next((o for o in origins if "://" not in o), None)
+    if bare is None:
+        return {}
+    return {"origins": _("Add https:// in front of %(origin)s, like https://%(origin)s.",
+                         origin=bare)}
 
 
 def form_value(name: str) -> str:
@@ -41,7 +52,7 @@ def new_site():
         try:
             data = SiteSchema().load(raw)
         except ValidationError as exc:
-            errors = form_errors(exc)
+            errors = form_errors(exc, origins_problem(raw["origins"]))
         else:
             site = Site.create(owner=current_owner(), **data)
             return redirect(url_for(".new_survey", site_id=site.id))
@@ -58,7 +69,7 @@ def new_survey(site_id: int):
     errors: dict[str, str] = {}
     if request.method == "POST":
         raw = {"metric": form_value("metric"), "lang": form_value("lang") or "nl",
-               "touchpoints": split_list(form_value("touchpoints"))}
+               "touchpoints": split_list(form_value("touchpoints"), spaces=False)}
         if form_value("name"):
             raw["name"] = form_value("name")
         try:
@@ -89,7 +100,7 @@ def settings_values(survey: Survey) -> dict:
 def read_settings(survey: Survey) -> tuple[dict, dict, dict]:
     """Survey fields, site fields and the errors of the posted settings form."""
     raw = {key: form_value(key) for key in SURVEY_FIELDS}
-    raw["touchpoints"] = split_list(raw["touchpoints"])
+    raw["touchpoints"] = split_list(raw["touchpoints"], spaces=False)
     raw["metric"] = survey.metric
     errors: dict[str, str] = {}
     survey_data, site_data = {}, {}
@@ -98,11 +109,11 @@ def read_settings(survey: Survey) -> tuple[dict, dict, dict]:
         survey_data["active"] = request.form.get("active") == "on"
     except ValidationError as exc:
         errors.update(form_errors(exc))
+    origins = split_list(form_value("origins"))
     try:
-        site_data = SiteSchema(only=("origins",)).load(
-            {"origins": split_list(form_value("origins"))})
+        site_data = SiteSchema(only=("origins",)).load({"origins": origins})
     except ValidationError as exc:
-        errors.update(form_errors(exc))
+        errors.update(form_errors(exc, origins_problem(origins)))
     for key in ("consent_nl", "consent_en"):
         if not 1 <= len(form_value(key)) <= CONSENT_MAX:
             errors[key] = _("Enter the consent text, at most %(max)s characters.",

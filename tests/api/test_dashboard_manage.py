@@ -66,7 +66,7 @@ def test_unticking_active_pauses_the_survey(client, owner_survey):
     ("retention_days", "veel", "1 tot 3650"),
     ("recontact_days", "-1", "0 tot 3650"),
     ("sample_percent", "101", "1 tot 100"),
-    ("touchpoints", "Check Out!", "kleine letters"),
+    ("touchpoints", "!!!", "kleine letters"),
     ("origins", "ftp://shop.nl", "https://www.example.nl"),
     ("origins", "", "https://www.example.nl"),
     ("name", "", "1 tot 200"),
