@@ -53,7 +53,7 @@ def test_contact_look_up_uses_the_partial_index(app):
 def test_migrate_is_idempotent(app):
     first = database.schema_version()
     assert database.migrate() == []
-    assert database.schema_version() == first == "0007_survey_version"
+    assert database.schema_version() == first == "0008_owner_session_generation"
     assert database.pending_migrations() == []
 
 
@@ -80,8 +80,9 @@ def test_the_survey_version_migration_goes_down_and_up_again(app):
     runner = Runner(database.db.obj, directory=database.MIGRATIONS_DIR)
     assert state() == (0, True)
     try:
-        assert runner.down() == ["0007_survey_version"]
+        assert runner.down("0007_survey_version") == ["0008_owner_session_generation",
+                                                      "0007_survey_version"]
         assert state() == (1 if database.is_postgres() else 0, False)
     finally:
-        assert runner.up() == ["0007_survey_version"]
+        assert runner.up() == ["0007_survey_version", "0008_owner_session_generation"]
     assert state() == (0, True)
