@@ -8,13 +8,14 @@ import hmac
 import ipaddress
 import math
 import time
+from pathlib import Path
 
 from flask import Flask, Response, current_app, request
 from flask_babel import gettext
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 
-from . import errors
+from . import errors, limit_storage
 
 KEY_PREFIX = "tevreden"
 
@@ -124,10 +125,19 @@ FIXED_LIMITS = {
 }
 
 
+def storage_uri(app: Flask) -> str:
+    """memory:// is this server's own memory, shared by all its workers: a file they all
+    open (limit_storage.py), since gunicorn's workers are separate processes."""
+    configured = app.config["RATELIMIT_STORAGE"]
+    if configured == "memory://":
+        return limit_storage.uri_for(Path(app.instance_path) / "ratelimits.db")
+    return configured
+
+
 def init_app(app: Flask) -> None:
     for name, value in FIXED_LIMITS.items():
         app.config.setdefault(name, value)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATELIMIT_STORAGE"])
+    app.config.setdefault("RATELIMIT_STORAGE_URI", storage_uri(app))
     app.config.setdefault("RATELIMIT_ENABLED", app.config["RATELIMIT"] is not None)
     limiter.init_app(app)
     app.register_error_handler(RateLimitExceeded, too_many_requests)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import multiprocessing
 import os
 import re
 
@@ -52,7 +53,7 @@ def limited_app(database_url: str, storage: str = "memory://", proxies: str = "1
                 **overrides):
     """Limits of 2 a minute; requests come through a proxy on 127.0.0.1 unless told."""
     app = create_app(settings_for(database_url, RATELIMIT="2/minute", RATELIMIT_ENABLED=True,
-                                  RATELIMIT_STORAGE_URI=storage,
+                                  RATELIMIT_STORAGE=storage,
                                   TRUSTED_PROXIES=trusted_proxies(proxies), **overrides))
     app.register_blueprint(probe)
     return app
@@ -98,6 +99,27 @@ def assert_limited(client, **kwargs) -> dict:
 
 def test_429_with_retry_after_on_memory_storage(database_url):
     assert_limited(limited_app(database_url).test_client())
+
+
+def hits_accepted(uri: str, tries: int) -> int:
+    """In a process of its own, as a gunicorn worker: how many hits the limit let through."""
+    from limits import parse
+    from limits.storage import storage_from_string
+    from limits.strategies import MovingWindowRateLimiter
+
+    limiter = MovingWindowRateLimiter(storage_from_string(uri))
+    return sum(limiter.hit(parse("5/minute"), "visitor") for _ in range(tries))
+
+
+def test_the_default_storage_is_shared_by_the_processes_of_a_server(tmp_path):
+    """What memory:// means: one count for all the workers gunicorn forks."""
+    from server.limit_storage import uri_for
+
+    uri = uri_for(tmp_path / "ratelimits.db")
+    with multiprocessing.get_context("fork").Pool(3) as workers:
+        accepted = workers.starmap(hits_accepted, [(uri, 4)] * 3)
+    assert sum(accepted) == 5, accepted
+    assert hits_accepted(uri, 1) == 0
 
 
 def test_429_with_retry_after_on_redis_storage(database_url, redis_storage):
