@@ -13,7 +13,9 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import unquote, urlsplit
 
 from limits.storage import MovingWindowSupport, Storage
@@ -29,6 +31,8 @@ SCHEMA = (
 )
 # Hits of keys that are not hit again are swept this often (seconds), by whichever worker.
 SWEEP_EVERY = 60.0
+
+T = TypeVar("T")
 
 
 def uri_for(path: Path) -> str:
@@ -64,7 +68,7 @@ class SharedFileStorage(Storage, MovingWindowSupport):
             self.local.conn, self.local.pid = conn, os.getpid()
         return conn
 
-    def write(self, work):
+    def write(self, work: Callable[[sqlite3.Connection, float], T]) -> T:
         """Run work(conn, now) in one write transaction; its result."""
         conn = self.connection()
         now = time.time()

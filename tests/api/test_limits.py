@@ -101,25 +101,26 @@ def test_429_with_retry_after_on_memory_storage(database_url):
     assert_limited(limited_app(database_url).test_client())
 
 
-def hits_accepted(uri: str, tries: int) -> int:
+def hits_accepted(uri: str, tries: int, strategy: str = "moving-window") -> int:
     """In a process of its own, as a gunicorn worker: how many hits the limit let through."""
     from limits import parse
     from limits.storage import storage_from_string
-    from limits.strategies import MovingWindowRateLimiter
+    from limits.strategies import STRATEGIES
 
-    limiter = MovingWindowRateLimiter(storage_from_string(uri))
+    limiter = STRATEGIES[strategy](storage_from_string(uri))
     return sum(limiter.hit(parse("5/minute"), "visitor") for _ in range(tries))
 
 
-def test_the_default_storage_is_shared_by_the_processes_of_a_server(tmp_path):
+@pytest.mark.parametrize("strategy", ["moving-window", "fixed-window"])
+def test_the_default_storage_is_shared_by_the_processes_of_a_server(tmp_path, strategy):
     """What memory:// means: one count for all the workers gunicorn forks."""
     from server.limit_storage import uri_for
 
     uri = uri_for(tmp_path / "ratelimits.db")
     with multiprocessing.get_context("fork").Pool(3) as workers:
-        accepted = workers.starmap(hits_accepted, [(uri, 4)] * 3)
+        accepted = workers.starmap(hits_accepted, [(uri, 4, strategy)] * 3)
     assert sum(accepted) == 5, accepted
-    assert hits_accepted(uri, 1) == 0
+    assert hits_accepted(uri, 1, strategy) == 0
 
 
 def test_429_with_retry_after_on_redis_storage(database_url, redis_storage):
