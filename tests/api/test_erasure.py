@@ -16,7 +16,7 @@ from server import db as database
 from server.cli import main
 from server.models import Response, utcnow
 from tests.api.test_privacy_flow import sqlite_bytes, token_from
-from tests.conftest import TEST_KEY
+from tests.conftest import BACKENDS, TEST_KEY
 
 CONTACT = "wis-mij-7c1e@example.nl"
 SECRET_COMMENT = "Geheimzinnige opmerking 4f9d2b over mijn bestelling"
@@ -61,19 +61,15 @@ def answer(client, survey, comment: str, contact: str | None = None) -> str:
     return urlsplit(created.get_json()["receipt"]).path
 
 
-def on_disk(database_url: str) -> bytes:
-    if not database_url.startswith("sqlite"):
-        pytest.skip("reads SQLite's files; PostgreSQL is checked for its VACUUM below")
-    return sqlite_bytes(database_url)
+on_sqlite = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+on_postgres = pytest.mark.parametrize(
+    "database_url", [name for name in BACKENDS if name == "postgres"], indirect=True)
 
 
 @pytest.fixture
 def running_server(app, database_url):
     """A connection held open, as a running server's workers hold theirs: SQLite then keeps
     its write-ahead log (the last connection to close would copy it in and delete it)."""
-    if not database_url.startswith("sqlite"):
-        yield
-        return
     connection = sqlite3.connect(database_url[len("sqlite:///"):])
     assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -82,14 +78,14 @@ def running_server(app, database_url):
 
 
 def assert_erased_from_disk(database_url: str) -> None:
-    stored = on_disk(database_url)
+    stored = sqlite_bytes(database_url)
     assert KEPT_COMMENT.encode() in stored  # the files read are the ones in use
     for trace in TRACES:
         assert trace.encode() not in stored, trace
 
 
 def assert_on_disk(database_url: str) -> None:
-    stored = on_disk(database_url)
+    stored = sqlite_bytes(database_url)
     assert SECRET_COMMENT.encode() in stored and CONTACT.encode() in stored
 
 
@@ -98,9 +94,9 @@ def with_others(client, survey) -> None:
         answer(client, survey, f"{KEPT_COMMENT} nummer {number}", f"ander{number}@example.nl")
 
 
+@on_sqlite
 @pytest.mark.usefixtures("running_server")
 def test_forget_leaves_no_trace_in_the_sqlite_files(client, survey, database_url, tevreden):
-    on_disk(database_url)
     with_others(client, survey)
     for _ in range(3):
         answer(client, survey, SECRET_COMMENT, CONTACT)
@@ -110,9 +106,9 @@ def test_forget_leaves_no_trace_in_the_sqlite_files(client, survey, database_url
     assert_erased_from_disk(database_url)
 
 
+@on_sqlite
 @pytest.mark.usefixtures("running_server")
 def test_a_receipts_delete_leaves_no_trace_in_the_sqlite_files(client, survey, database_url):
-    on_disk(database_url)
     with_others(client, survey)
     receipt = answer(client, survey, SECRET_COMMENT, CONTACT)
     assert_on_disk(database_url)
@@ -121,9 +117,9 @@ def test_a_receipts_delete_leaves_no_trace_in_the_sqlite_files(client, survey, d
     assert_erased_from_disk(database_url)
 
 
+@on_sqlite
 @pytest.mark.usefixtures("running_server")
 def test_purge_leaves_no_trace_in_the_sqlite_files(client, survey, database_url, tevreden):
-    on_disk(database_url)
     with_others(client, survey)
     old = utcnow() - dt.timedelta(days=survey.retention_days + 1)
     for _ in range(3):
@@ -141,11 +137,10 @@ def last_vacuum(table: str) -> dt.datetime | None:
         "WHERE relname = %s AND schemaname = current_schema()", (table,)).fetchone()[0]
 
 
+@on_postgres
 @pytest.mark.parametrize("command", ["forget", "purge"])
 def test_forget_and_purge_vacuum_on_postgresql(client, survey, database_url, tevreden,
                                                command):
-    if database_url.startswith("sqlite"):
-        pytest.skip("PostgreSQL only")
     old = utcnow() - dt.timedelta(days=survey.retention_days + 1)
     Response.create(survey=survey, score=2, comment=SECRET_COMMENT, contact=CONTACT,
                     consent_at=old, consent_version=1, created_at=old)
