@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import secrets
@@ -22,6 +23,7 @@ DEFAULTS = {
     "TEVREDEN_RATELIMIT": "20/minute",
     "TEVREDEN_RATELIMIT_STORAGE": "memory://",
     "TEVREDEN_ENV": "development",
+    "TEVREDEN_TRUSTED_PROXIES": "",
 }
 
 # Every variable a user can set; tests check each is documented in the README.
@@ -41,6 +43,7 @@ def load(environ: Mapping[str, str] | None = None, instance_path: str | Path = "
         "SECRET_KEYS": secret_keys(env.get("TEVREDEN_SECRET_KEY"), instance, production),
         "RATELIMIT": ratelimit(env["TEVREDEN_RATELIMIT"]),
         "RATELIMIT_STORAGE": ratelimit_storage(env["TEVREDEN_RATELIMIT_STORAGE"]),
+        "TRUSTED_PROXIES": trusted_proxies(env["TEVREDEN_TRUSTED_PROXIES"]),
         "PRODUCTION": production,
     }
 
@@ -115,3 +118,22 @@ def ratelimit_storage(value: str) -> str:
             f"TEVREDEN_RATELIMIT_STORAGE must be memory:// or redis://..., got {value!r}"
         )
     return value
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def trusted_proxies(value: str) -> tuple[Network, ...]:
+    """Addresses and CIDRs, comma-separated, whose X-Forwarded-For is believed."""
+    networks = []
+    for part in (p.strip() for p in value.split(",")):
+        if not part:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise ConfigError(
+                "TEVREDEN_TRUSTED_PROXIES must list addresses or CIDRs like "
+                f"10.0.0.2,192.168.1.0/24, got {part!r}"
+            ) from None
+    return tuple(networks)

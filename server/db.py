@@ -38,6 +38,8 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": 10_000,
     "synchronous": "normal",
+    # Deleted and overwritten rows are zeroed in their pages, not only marked free (AVG erasure).
+    "secure_delete": 1,
 }
 # A thread of each worker copies the write-ahead log into the database (WalCheckpointer), so
 # no visitor's commit waits for the disk to copy it; SQLite's own 1,000-page automatic
@@ -132,6 +134,25 @@ def write_transaction() -> contextlib.AbstractContextManager:
     if isinstance(db.obj, SqliteDatabase):
         return db.atomic("IMMEDIATE")
     return db.atomic()
+
+
+def scrub_erased(*tables: str) -> None:
+    """After an erasure, leave the erased rows readable nowhere the database can reach.
+
+    SQLite (secure_delete on) zeroed them in its pages, but its write-ahead log still holds
+    the pages as they were: a TRUNCATE checkpoint copies the log into the database and empties
+    it, waiting for readers as long as the busy timeout. PostgreSQL: VACUUM of `tables` frees
+    the dead rows' space in the tables and their indexes (README, "AVG"); it cannot run
+    inside a transaction, and takes time, so callers name tables only off the visitor's path.
+    """
+    if db.in_transaction():
+        return
+    if isinstance(db.obj, SqliteDatabase):
+        busy, _, _ = db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:
+            log.warning("the log could not be emptied after an erasure: a reader held it")
+    elif tables and is_postgres():
+        db.execute_sql("VACUUM " + ", ".join(f'"{table}"' for table in tables))
 
 
 @contextlib.contextmanager

@@ -8,13 +8,14 @@ import hmac
 import ipaddress
 import math
 import time
+from pathlib import Path
 
 from flask import Flask, Response, current_app, request
 from flask_babel import gettext
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 
-from . import errors
+from . import errors, limit_storage
 
 KEY_PREFIX = "tevreden"
 
@@ -22,25 +23,32 @@ KEY_PREFIX = "tevreden"
 def client_address() -> str:
     """The visitor's address, read only to be hashed.
 
-    Behind a reverse proxy on the same machine or network, every request comes from the
-    proxy; then the address the proxy appended last to X-Forwarded-For counts (a client
-    can prepend entries to that header, not append them).
+    X-Forwarded-For counts only when the request comes from one of TEVREDEN_TRUSTED_PROXIES
+    (nobody's by default): anyone else, on the same network too, could write any address in
+    it. From a trusted proxy, the entries are read from the right, past the trusted proxies
+    in a chain, to the first address no trusted proxy has (a client can prepend entries to
+    the header, never append them).
     """
     peer = request.remote_addr or "unknown"
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    if forwarded and is_local(peer):
-        nearest = forwarded.split(",")[-1].strip()
-        if nearest:
-            return nearest
-    return peer
+    proxies = current_app.config["TRUSTED_PROXIES"]
+    if not is_trusted(peer, proxies):
+        return peer
+    hops = [hop.strip() for hop in ",".join(request.headers.getlist("X-Forwarded-For"))
+            .split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not is_trusted(hop, proxies):
+            return hop
+    return hops[0] if hops else peer
 
 
-def is_local(address: str) -> bool:
+def is_trusted(address: str, proxies: tuple) -> bool:
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:
         return False
-    return parsed.is_loopback or parsed.is_private
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped:
+        parsed = parsed.ipv4_mapped  # an IPv4 peer seen by a server listening on IPv6
+    return any(parsed in network for network in proxies)
 
 
 def client_key() -> str:
@@ -117,10 +125,19 @@ FIXED_LIMITS = {
 }
 
 
+def storage_uri(app: Flask) -> str:
+    """memory:// is this server's own memory, shared by all its workers: a file they all
+    open (limit_storage.py), since gunicorn's workers are separate processes."""
+    configured = app.config["RATELIMIT_STORAGE"]
+    if configured == "memory://":
+        return limit_storage.uri_for(Path(app.instance_path) / "ratelimits.db")
+    return configured
+
+
 def init_app(app: Flask) -> None:
     for name, value in FIXED_LIMITS.items():
         app.config.setdefault(name, value)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATELIMIT_STORAGE"])
+    app.config.setdefault("RATELIMIT_STORAGE_URI", storage_uri(app))
     app.config.setdefault("RATELIMIT_ENABLED", app.config["RATELIMIT"] is not None)
     limiter.init_app(app)
     app.register_error_handler(RateLimitExceeded, too_many_requests)

@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 
 from .core.periods import iso
-from .db import write_transaction
+from .db import scrub_erased, write_transaction
 from .models import FORM_MAX_AGE, RefusedOrigin, Response, Survey, UsedToken, utcnow
 
 log = logging.getLogger("tevreden.retention")
@@ -29,6 +29,8 @@ def purge(now: dt.datetime | None = None) -> dict[str, int]:
                    .where(Response.token_id.is_null(False),
                           Response.created_at < now - dt.timedelta(seconds=FORM_MAX_AGE))
                    .execute())
+    if deleted or tokens:
+        scrub_erased("response", "used_token")
     # Counts only: a log line never carries what was said or who said it.
     log.info("purge: %d responses past retention, %d expired token records", deleted, tokens)
     return {"deleted": deleted, "tokens": tokens}
@@ -48,6 +50,8 @@ def responses_for_contact(contact: str, surveys=None):
 def forget(contact: str, surveys=None) -> int:
     """Erase every response carrying this contact address (optionally within some surveys)."""
     deleted = Response.erase_all([r.id for r in responses_for_contact(contact, surveys)])
+    if deleted:
+        scrub_erased("response")
     log.info("forget: %d responses erased", deleted)
     return deleted
 

@@ -40,9 +40,9 @@ def set_password_cmd(app: Flask, email: str, password_stdin: bool):
     """Set a new dashboard password."""
     owner = find_owner(email)
     data = load(OwnerSchema(), {"email": owner.email, "password": read_password(password_stdin)})
-    owner.set_password(data["password"])
-    owner.save()
-    return {"id": owner.id, "email": owner.email}, f"password changed for {owner.email}"
+    owner.change_password(data["password"])
+    return ({"id": owner.id, "email": owner.email},
+            f"password changed for {owner.email}; every session of this owner has ended")
 
 
 @command("create-token")

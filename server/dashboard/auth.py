@@ -1,8 +1,10 @@
 """Dashboard sign-in: login, logout, the owner of a session, CSRF and the page language.
 
 The session (a signed cookie, HttpOnly, SameSite=Lax, Secure over HTTPS) holds only the
-owner's id, one CSRF token and the chosen language. Every POST to the dashboard must
-carry that token; logging in starts a fresh session so a planted cookie is worthless.
+owner's id and session generation, one CSRF token and the chosen language. Every POST to the
+dashboard must carry that token; logging in starts a fresh session so a planted cookie is
+worthless. Logging out or a new password raises the owner's generation in the database, so
+a cookie copied before then opens nothing, on any device.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from ..models import Owner
 
 bp = Blueprint("auth", __name__)
 
-OWNER, CSRF, LANG = "owner", "csrf", "lang"
+OWNER, GENERATION, CSRF, LANG = "owner", "generation", "csrf", "lang"
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 _dummy_hash: list[str] = []
 
@@ -67,6 +69,9 @@ def current_owner() -> Owner | None:
     cached = g.get("owner")
     if cached is None or cached.id != owner_id:
         g.owner = cached = Owner.get_or_none(Owner.id == owner_id)
+    # Sessions from before generations existed hold none: they count as the first.
+    if cached is None or cached.session_generation != session.get(GENERATION, 0):
+        return None
     return cached
 
 
@@ -124,6 +129,7 @@ def start_session(owner: Owner) -> None:
     language = session.get(LANG)
     session.clear()
     session[OWNER] = owner.id
+    session[GENERATION] = owner.session_generation
     session[CSRF] = secrets.token_urlsafe(32)
     session[LANG] = language or owner.language or LANGUAGES[0]
     g.owner = owner
@@ -156,7 +162,10 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Sign out: the session is emptied, the language choice stays."""
+    """Sign out everywhere: every session of this owner ends, the language choice stays."""
+    owner = current_owner()
+    if owner is not None:
+        owner.end_sessions()
     language = session.get(LANG)
     session.clear()
     if language:

@@ -18,7 +18,7 @@ from peewee import (
     fn,
 )
 
-from ..db import write_transaction
+from ..db import scrub_erased, write_transaction
 from .base import BaseModel, utcnow
 from .surveys import Survey
 
@@ -144,6 +144,7 @@ class Response(BaseModel):
         with write_transaction():
             Response.update(contact=None, consent_at=None, consent_version=None,
                             updated_at=utcnow()).where(Response.id == self.id).execute()
+        scrub_erased()
         self.contact = self.consent_at = self.consent_version = None
         return self
 
@@ -164,7 +165,9 @@ class Response(BaseModel):
                      for token_id, created in held]
             if spent:
                 UsedToken.insert_many(spent).on_conflict_ignore().execute()
-            return cls.delete().where(cls.id.in_(ids)).execute()
+            deleted = cls.delete().where(cls.id.in_(ids)).execute()
+        scrub_erased()
+        return deleted
 
     class Meta:
         indexes = (

@@ -10,6 +10,7 @@ from peewee import (
     CharField,
     DateTimeField,
     ForeignKeyField,
+    IntegerField,
 )
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -21,9 +22,23 @@ class Owner(BaseModel):  # deleting one deletes its sites and surveys
     password_hash = CharField(max_length=255)
     language = CharField(max_length=2, default="nl")
     created_at = DateTimeField(default=utcnow)
+    # A session holds the number it began with; raising it ends every earlier session.
+    session_generation = IntegerField(default=0)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def change_password(self, password: str) -> None:
+        """A new password, and every session begun with the old one ends."""
+        self.set_password(password)
+        Owner.update(password_hash=self.password_hash,
+                     session_generation=Owner.session_generation + 1
+                     ).where(Owner.id == self.id).execute()
+
+    def end_sessions(self) -> None:
+        """Every session of this owner, on every device, stops opening the dashboard."""
+        Owner.update(session_generation=Owner.session_generation + 1
+                     ).where(Owner.id == self.id).execute()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -89,7 +89,7 @@ def test_login_starts_a_fresh_session(client, make):
     with client.session_transaction() as session:
         assert session["owner"] == owner.id
         assert session["csrf"] != token_before
-        assert set(session) <= {"owner", "csrf", "lang"}
+        assert set(session) <= {"owner", "generation", "csrf", "lang"}
 
 
 def test_session_cookie_is_httponly_and_lax(client, make):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import multiprocessing
 import os
 import re
 
@@ -13,6 +14,7 @@ from flask import Blueprint, jsonify
 
 from server import db as database
 from server.app import create_app
+from server.config import trusted_proxies
 from server.limits import (
     KEY_PREFIX,
     hashed_address,
@@ -47,9 +49,12 @@ def database_url(tmp_path, monkeypatch):
     return f"sqlite:///{tmp_path}/limits.db"
 
 
-def limited_app(database_url: str, storage: str = "memory://", **overrides):
+def limited_app(database_url: str, storage: str = "memory://", proxies: str = "127.0.0.1",
+                **overrides):
+    """Limits of 2 a minute; requests come through a proxy on 127.0.0.1 unless told."""
     app = create_app(settings_for(database_url, RATELIMIT="2/minute", RATELIMIT_ENABLED=True,
-                                  RATELIMIT_STORAGE_URI=storage, **overrides))
+                                  RATELIMIT_STORAGE=storage,
+                                  TRUSTED_PROXIES=trusted_proxies(proxies), **overrides))
     app.register_blueprint(probe)
     return app
 
@@ -94,6 +99,28 @@ def assert_limited(client, **kwargs) -> dict:
 
 def test_429_with_retry_after_on_memory_storage(database_url):
     assert_limited(limited_app(database_url).test_client())
+
+
+def hits_accepted(uri: str, tries: int, strategy: str = "moving-window") -> int:
+    """In a process of its own, as a gunicorn worker: how many hits the limit let through."""
+    from limits import parse
+    from limits.storage import storage_from_string
+    from limits.strategies import STRATEGIES
+
+    limiter = STRATEGIES[strategy](storage_from_string(uri))
+    return sum(limiter.hit(parse("5/minute"), "visitor") for _ in range(tries))
+
+
+@pytest.mark.parametrize("strategy", ["moving-window", "fixed-window"])
+def test_the_default_storage_is_shared_by_the_processes_of_a_server(tmp_path, strategy):
+    """What memory:// means: one count for all the workers gunicorn forks."""
+    from server.limit_storage import uri_for
+
+    uri = uri_for(tmp_path / "ratelimits.db")
+    with multiprocessing.get_context("fork").Pool(3) as workers:
+        accepted = workers.starmap(hits_accepted, [(uri, 4, strategy)] * 3)
+    assert sum(accepted) == 5, accepted
+    assert hits_accepted(uri, 1, strategy) == 0
 
 
 def test_429_with_retry_after_on_redis_storage(database_url, redis_storage):
@@ -147,13 +174,39 @@ def test_every_visitor_has_a_bucket_of_their_own(database_url):
     assert post(client, address="198.51.100.1").status_code == 429
 
 
-def test_a_forwarded_address_counts_only_from_a_proxy_nearby(database_url):
-    """A visitor connecting directly cannot dodge the limit by inventing X-Forwarded-For."""
-    client = limited_app(database_url).test_client()
-    public_peer = "8.8.4.4"  # (documentation ranges count as private in ipaddress)
-    for invented in ("10.0.0.1", "10.0.0.2"):
-        assert post(client, address=invented, peer=public_peer).status_code == 201
-    assert post(client, address="10.0.0.3", peer=public_peer).status_code == 429
+@pytest.mark.parametrize("peer", ["8.8.4.4", "127.0.0.1", "192.168.1.20", "10.0.0.9"])
+def test_a_spoofed_forwarded_address_is_ignored_by_default(database_url, peer):
+    """Nobody's X-Forwarded-For is believed by default: not from the LAN or loopback either."""
+    client = limited_app(database_url, proxies="").test_client()
+    for invented in ("198.51.100.1", "198.51.100.2"):
+        assert post(client, address=invented, peer=peer).status_code == 201
+    assert_error(post(client, address="198.51.100.3", peer=peer), 429, "rate_limited")
+
+
+def test_a_forwarded_address_is_believed_from_a_configured_proxy_only(database_url):
+    client = limited_app(database_url, proxies="10.0.0.2, 192.168.7.0/24").test_client()
+    for number, proxy in enumerate(("10.0.0.2", "192.168.7.1", "192.168.7.254")):
+        for visitor in (f"198.51.100.{number}", f"198.51.100.{number + 10}",
+                        f"198.51.100.{number + 20}"):  # more than the limit through one proxy
+            assert post(client, address=visitor, peer=proxy).status_code == 201
+    # One visitor is one bucket, whichever listed proxy it comes through.
+    assert post(client, address=VISITOR, peer="10.0.0.2").status_code == 201
+    assert post(client, address=VISITOR, peer="192.168.7.1").status_code == 201
+    assert post(client, address=VISITOR, peer="192.168.7.254").status_code == 429
+    # Not on the list (a neighbour on the same network): its header is ignored.
+    for invented in ("198.51.100.10", "198.51.100.11"):
+        assert post(client, address=invented, peer="10.0.0.3").status_code == 201
+    assert post(client, address="198.51.100.12", peer="10.0.0.3").status_code == 429
+
+
+def test_a_chain_of_trusted_proxies_is_looked_past(database_url):
+    client = limited_app(database_url, proxies="10.0.0.0/24").test_client()
+    for prepended in ("1.1.1.1", "2.2.2.2"):
+        chain = f"{prepended}, {VISITOR}, 10.0.0.7"  # the CDN added VISITOR, our LB 10.0.0.7
+        assert post(client, address=chain, peer="10.0.0.2").status_code == 201
+    assert post(client, address=f"3.3.3.3, {VISITOR}, 10.0.0.7", peer="10.0.0.2",
+                ).status_code == 429
+    assert post(client, address="198.51.100.5, 10.0.0.7", peer="10.0.0.2").status_code == 201
 
 
 def test_the_proxy_appended_address_counts_not_what_the_client_prepended(database_url):

@@ -40,12 +40,22 @@ def test_several_keys_first_signs(tmp_path):
         ("TEVREDEN_RATELIMIT_STORAGE", "memcached://x", "TEVREDEN_RATELIMIT_STORAGE"),
         ("TEVREDEN_SECRET_KEY", "short", "TEVREDEN_SECRET_KEY"),
         ("TEVREDEN_ENV", "staging", "TEVREDEN_ENV"),
+        ("TEVREDEN_TRUSTED_PROXIES", "proxy.internal", "TEVREDEN_TRUSTED_PROXIES"),
+        ("TEVREDEN_TRUSTED_PROXIES", "10.0.0.2, 10.0.0.0/33", "TEVREDEN_TRUSTED_PROXIES"),
+        ("TEVREDEN_TRUSTED_PROXIES", "*", "TEVREDEN_TRUSTED_PROXIES"),
     ],
 )
 def test_bad_configuration_is_one_clear_line(tmp_path, name, value, message):
     with pytest.raises(ConfigError, match=message) as info:
         load({name: value}, tmp_path)
     assert "\n" not in str(info.value)
+
+
+def test_no_proxy_is_trusted_by_default_and_listed_ones_are(tmp_path):
+    assert load({}, tmp_path)["TRUSTED_PROXIES"] == ()
+    listed = load({"TEVREDEN_TRUSTED_PROXIES": " 10.0.0.2, 192.168.1.0/24,,fd00::/8 "},
+                  tmp_path)["TRUSTED_PROXIES"]
+    assert [str(network) for network in listed] == ["10.0.0.2/32", "192.168.1.0/24", "fd00::/8"]
 
 
 def test_ratelimit_off(tmp_path):
