@@ -132,3 +132,15 @@ def test_months_of_answers_show_trend_target_and_comments_in_english(live_server
     assert page.locator("#target-progress").is_visible()
     assert page.get_by_text("Realistic targets").is_visible()
     assert page.locator(".comment").count() >= 5
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_target_buttons_stand_apart(live_server, page, demo_like, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, live_server, demo_like["owner"].email)
+    page.goto(f"{live_server.url}/dashboard/surveys/{demo_like['survey'].id}/target")
+    save = page.get_by_role("button", name="Doel opslaan").bounding_box()
+    remove = page.get_by_role("button", name="Doel verwijderen").bounding_box()
+    gap = remove["y"] - (save["y"] + save["height"])
+    assert gap >= 16, (save, remove)
+    assert min(save["height"], remove["height"]) >= 24  # WCAG 2.2 target size
