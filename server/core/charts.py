@@ -88,8 +88,9 @@ def data_table(text: Text, rows: Sequence[Sequence[object]]) -> str:
         )
     else:
         body = f'<tr><td colspan="{len(text.columns)}">{escape(text.no_data)}</td></tr>'
-    return (f'<table class="visually-hidden"><caption>{escape(text.title)}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    # The box hides it: a table keeps its content's width whatever width it is given.
+    return (f'<div class="visually-hidden"><table><caption>{escape(text.title)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
 
 def figure(svg: str, table: str) -> Markup:

@@ -76,7 +76,7 @@ def test_survey_page_has_accessible_charts(client, survey):
         root = ET.fromstring(svg)
         assert root.get("role") == "img"
         assert root.find("{http://www.w3.org/2000/svg}title").text
-    assert '<table class="visually-hidden">' in page
+    assert '<div class="visually-hidden"><table>' in page
     assert 'fill="url(#distribution-detractor)"' in page
 
 

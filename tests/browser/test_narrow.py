@@ -1,0 +1,64 @@
+"""A phone, 390 px wide: no owner page scrolls sideways, and the widget's whole scale fits in
+touch targets of at least 44 × 44 px. Screenshots are kept as test artefacts."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from server.models import ApiToken, Response
+from tests.browser.test_dashboard import PASSWORD, demo_like, log_in, shop  # noqa: F401
+from tests.browser.test_widget import host_page, make_survey, shown_frame
+
+SHOTS = Path(os.environ.get("TEVREDEN_SCREENSHOTS", "test-artifacts/screenshots"))
+OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def owner_pages(shop) -> dict[str, str]:  # noqa: F811 (the fixture's value)
+    survey, site = shop["survey"], shop["site"]
+    return {"overview": "/dashboard", "report": f"/dashboard/surveys/{survey.id}",
+            "target": f"/dashboard/surveys/{survey.id}/target",
+            "settings": f"/dashboard/surveys/{survey.id}/settings",
+            "install": f"/dashboard/surveys/{survey.id}/install",
+            "tokens": f"/dashboard/sites/{site.id}/tokens",
+            "privacy": f"/dashboard/sites/{site.id}/privacy?contact=klant%40example.nl",
+            "missing": "/dashboard/surveys/bestaat-niet"}
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_owner_page_scrolls_sideways(live_server, page, demo_like, width):  # noqa: F811
+    survey = demo_like["survey"]
+    Response.create(survey=survey, score=3, comment="https://" + "lang-adres." * 12 + "nl",
+                    touchpoint="een-heel-lang-klantmoment-zonder-spaties-erin",
+                    contact="klant@example.nl")
+    ApiToken.issue(demo_like["site"], scope="export", name="Boekhouding " * 3)
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, live_server, demo_like["owner"].email)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    wide = {}
+    for name, path in owner_pages(demo_like).items():
+        page.goto(live_server.url + path)
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=SHOTS / f"{name}-{width}.png", full_page=True)
+        if overflow := page.evaluate(OVERFLOW):
+            wide[name] = overflow
+    assert wide == {}
+
+
+@pytest.mark.parametrize("metric, count", [("nps", 11), ("ces", 7), ("csat", 5)])
+def test_every_score_is_visible_and_big_enough_on_a_phone(page, live_server, live_db,
+                                                          host_site, metric, count):
+    survey = make_survey(host_site, metric=metric)
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(host_page(host_site, live_server, survey, mode="inline"))
+    iframe, widget = shown_frame(page)
+    frame = iframe.bounding_box()
+    options = widget.locator(".option .number")
+    assert options.count() == count
+    for index in range(count):
+        box = options.nth(index).bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, (index, box)
+        assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"]
+    assert widget.locator("html").evaluate(f"() => {OVERFLOW}") == 0
