@@ -1,5 +1,6 @@
-"""A phone, 390 px wide: no owner page scrolls sideways, and the widget's whole scale fits in
-touch targets of at least 44 × 44 px. Screenshots are kept as test artefacts."""
+"""A phone, 390 px wide, and a desktop: every owner page passes axe and none scrolls sideways;
+the widget's whole scale fits in touch targets of at least 44 × 44 px. Screenshots are kept
+as test artefacts."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from server.models import ApiToken, Response
 from tests.browser.test_dashboard import PASSWORD, demo_like, log_in, shop  # noqa: F401
 from tests.browser.test_widget import host_page, make_survey, shown_frame
+from tests.browser.test_widget_accessibility import assert_accessible
 
 SHOTS = Path(os.environ.get("TEVREDEN_SCREENSHOTS", "test-artifacts/screenshots"))
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -28,7 +30,7 @@ def owner_pages(shop) -> dict[str, str]:  # noqa: F811 (the fixture's value)
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_no_owner_page_scrolls_sideways(live_server, page, demo_like, width):  # noqa: F811
+def test_owner_pages_pass_axe_and_never_scroll_sideways(live_server, page, demo_like, width):  # noqa: F811
     survey = demo_like["survey"]
     Response.create(survey=survey, score=3, comment="https://" + "lang-adres." * 12 + "nl",
                     touchpoint="een-heel-lang-klantmoment-zonder-spaties-erin",
@@ -44,6 +46,7 @@ def test_no_owner_page_scrolls_sideways(live_server, page, demo_like, width):  #
         page.screenshot(path=SHOTS / f"{name}-{width}.png", full_page=True)
         if overflow := page.evaluate(OVERFLOW):
             wide[name] = overflow
+        assert_accessible(page, f"{name} at {width} px")
     assert wide == {}
 
 
