@@ -11,7 +11,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 
 import widget as widget_package
 
-from . import config, db, errors, i18n, limits
+from . import config, db, errors, i18n, inputs, limits
 from . import logging as request_logging
 from .db import db as database
 from .jobs import housekeeping
@@ -37,7 +37,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SECURE=app.config["BASE_URL"].startswith("https://"),
         SESSION_COOKIE_NAME="tevreden_session",
     )
-    app.json.sort_keys = False
     app.jinja_loader = ChoiceLoader(
         [FileSystemLoader(str(SERVER_DIR / "templates")),
          FileSystemLoader(str(WIDGET_DIR / "templates"))]
@@ -47,6 +46,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     i18n.init_app(app)
     limits.init_app(app)
+    inputs.init_app(app)
+    app.json.sort_keys = False
     housekeeping.init_app(app)
     register_blueprints(app)
     serve_static_compressed(app)
