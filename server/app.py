@@ -15,6 +15,7 @@ from . import config, db, errors, i18n, inputs, limits
 from . import logging as request_logging
 from .db import db as database
 from .jobs import housekeeping
+from .visitor.schemas import ANSWER_MAX_BYTES
 
 WIDGET_DIR = Path(widget_package.__file__).parent
 SERVER_DIR = Path(__file__).parent
@@ -31,7 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.secret_key = app.config["SECRET_KEYS"][0]
     app.config.update(
         SECRET_KEY_FALLBACKS=app.config["SECRET_KEYS"][1:],
-        MAX_CONTENT_LENGTH=16 * 1024,
+        MAX_CONTENT_LENGTH=ANSWER_MAX_BYTES,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=app.config["BASE_URL"].startswith("https://"),

@@ -28,6 +28,12 @@ from ..i18n import N_
 from ..schemas import TAG
 
 COMMENT_MAX = 2000
+CONTACT_MAX = 254
+# The largest valid answer as sent: every character of comment, contact, touchpoint and
+# segment may take 12 bytes (4 bytes of UTF-8 percent-encoded in a form, or a surrogate pair
+# of \u escapes in JSON), plus room for the signed form and invitation tokens and the names;
+# in whole KB (32).
+ANSWER_MAX_BYTES = -(-(12 * (COMMENT_MAX + CONTACT_MAX + 2 * 64) + 4096) // 1024) * 1024
 # A score sent as text ("7") is accepted; "7.5", "1e3" and 5,000-digit numbers are not.
 # Not \s and \d: they admit characters (\x1f, other scripts' digits) that int() rejects.
 WHOLE_NUMBER = re.compile(r"^[ \t]*-?[0-9]{1,6}[ \t]*$")
@@ -131,7 +137,7 @@ class VisitorDetailsSchema(Schema):
         if contact:
             try:
                 validate.Email()(contact)
-                validate.Length(max=254)(contact)
+                validate.Length(max=CONTACT_MAX)(contact)
             except ValidationError:
                 raise ValidationError(_("Enter an e-mail address like name@example.com."),
                                       "contact") from None
