@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from marshmallow import (
@@ -21,6 +22,13 @@ from .core.scoring import METRICS, SCALES
 
 TAG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 TAG_MESSAGE = "Use 1-64 lowercase letters, digits, '-' or '_'."
+
+
+def normalise_contact(contact: str) -> str:
+    """One spelling per address, as stored and as looked up: NFKC and casefold, so that
+    'ＦＵＬＬ@Example.nl' and 'full@example.nl' are the same respondent."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", contact).casefold())
+    return folded.strip()
 
 
 def normalise_origin(value: str) -> str:

@@ -25,7 +25,7 @@ from marshmallow import (
 
 from ..core.scoring import SCALES
 from ..i18n import N_
-from ..schemas import TAG
+from ..schemas import TAG, normalise_contact
 
 COMMENT_MAX = 2000
 CONTACT_MAX = 254
@@ -107,9 +107,10 @@ class VisitorDetailsSchema(Schema):
         if isinstance(data.get("comment"), str):
             # Browsers send line breaks as CRLF but count them as one character.
             data["comment"] = data["comment"].replace("\r\n", "\n")
-        for key in ("contact", "segment"):
-            if isinstance(data.get(key), str):
-                data[key] = data[key].lower()
+        if isinstance(data.get("contact"), str):
+            data["contact"] = normalise_contact(data["contact"])
+        if isinstance(data.get("segment"), str):
+            data["segment"] = data["segment"].lower()
         if isinstance(data.get("score"), str) and WHOLE_NUMBER.match(data["score"]):
             data["score"] = int(data["score"])
         return data
