@@ -20,6 +20,10 @@ from flask_babel import gettext as _
 from .errors import ApiError, wants_json
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# In a JSON body such text comes from a \u escape, a surrogate's UTF-8 bytes (json.loads
+# decodes with surrogatepass) or a UTF-16/32 body (full of NUL bytes): only then is the
+# parsed document walked, so an ordinary answer costs one search of its bytes.
+ESCAPED = re.compile(rb"\x00|\xed[\xa0-\xbf]|\\u(?:0000|[dD][89a-fA-F])")
 # Every body this application accepts is an object of plain values; 32 leaves room for any
 # client's envelope while a hostile 1,000-level body is refused before a view walks it.
 MAX_DEPTH = 32
@@ -92,7 +96,8 @@ def check_request() -> None:
     names = [key for key, value in request.args.items(multi=True)
              if UNSTORABLE.search(key) or UNSTORABLE.search(value)]
     if request.is_json:
-        names += unstorable_fields(request.get_json(silent=True))
+        if ESCAPED.search(request.get_data(cache=True)):
+            names += unstorable_fields(request.get_json(silent=True))
     elif request.mimetype in FORMS:
         names += [key for key, value in request.form.items(multi=True)
                   if UNSTORABLE.search(key) or UNSTORABLE.search(value)]

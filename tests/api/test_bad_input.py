@@ -129,6 +129,18 @@ def test_unstorable_text_in_the_second_step_is_refused_and_the_answer_kept(clien
     assert client.post(path, json={"comment": "Prima"}, headers=JSON).status_code == 200
 
 
+@pytest.mark.parametrize("body", [
+    b'{"token": "x", "score": 5, "comment": "a\xed\xa0\x80b"}',  # a surrogate as UTF-8 bytes
+    '{"token": "x", "score": 5, "comment": "a\\u0000b"}'.encode("utf-16"),
+    '{"token": "x", "score": 5, "comment": "a\\uDBFFb"}'.encode("utf-32"),
+], ids=["utf-8-surrogate", "utf-16", "utf-32"])
+def test_unstorable_text_however_the_json_is_encoded_is_refused(client, site_data, body):
+    survey = site_data["survey"]
+    response = client.post(f"/w/{survey.id}/responses", data=body, headers=JSON,
+                           content_type="application/json")
+    assert_error(response, 422, "invalid", "comment")
+
+
 def test_unstorable_keys_and_nested_values_are_refused(client, site_data):
     survey = site_data["survey"]
     for body in ({"token": "x", "score": 5, "a\x00": 1}, {"token": "x", "score": 5,
