@@ -1,8 +1,8 @@
 """What every request's input must be before any view reads it: text a database can store.
 
-PostgreSQL refuses NUL in text and neither database stores an unpaired surrogate (only JSON's
-"\\ud800" escapes make one), so both are refused here once, for path, query, form and JSON,
-instead of failing deep inside a query. JSON bodies are parsed with a bound on their nesting.
+PostgreSQL refuses NUL in text and neither database stores an unpaired surrogate (only a JSON
+body can carry one), so both are refused here once, for path, query, form and JSON, instead of
+failing deep inside a query. JSON bodies are parsed with a bound on their nesting.
 """
 
 from __future__ import annotations
@@ -77,7 +77,9 @@ def unstorable_fields(value: Any, name: str = "") -> Iterator[str]:
 def refuse(names: list[str]) -> None:
     message = in_language(lambda: _("This contains a character that cannot be stored (a NUL "
                                     "or an unpaired surrogate)."))
-    raise ApiError(422, message, fields={name: [message] for name in sorted(set(names))})
+    # A name is shown as it came, but for the characters themselves.
+    fields = {UNSTORABLE.sub("\ufffd", name): [message] for name in sorted(set(names))}
+    raise ApiError(422, message, fields=fields)
 
 
 def in_language(translate) -> str:

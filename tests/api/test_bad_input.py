@@ -147,6 +147,8 @@ def test_unstorable_keys_and_nested_values_are_refused(client, site_data):
                                                           "extra": [{"k": "\ud800"}]}):
         check(answer(client, survey, **body))
         assert answer(client, survey, **body).status_code == 422
+    named = client.get("/api/v1/surveys?a%00b=1", headers=bearer(site_data["token"]))
+    assert_error(named, 422, "invalid", "a\ufffdb")
 
 
 def json_routes(data: dict) -> list[tuple[str, str]]:
