@@ -1,7 +1,7 @@
 """gunicorn settings for bench/reference.py: those `tevreden serve` uses (server/serve.py)."""
 
 # bench/flows.py compares these with server.serve.options() and records any difference.
-worker_class = "gthread"
+worker_class = "server.serve.Worker"  # gthread; only unreadable requests differ
 threads = 4
 accesslog = "-"
 errorlog = "-"

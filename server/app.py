@@ -11,10 +11,11 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 
 import widget as widget_package
 
-from . import config, db, errors, i18n, limits
+from . import config, db, errors, i18n, inputs, limits
 from . import logging as request_logging
 from .db import db as database
 from .jobs import housekeeping
+from .visitor.schemas import ANSWER_MAX_BYTES
 
 WIDGET_DIR = Path(widget_package.__file__).parent
 SERVER_DIR = Path(__file__).parent
@@ -31,13 +32,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.secret_key = app.config["SECRET_KEYS"][0]
     app.config.update(
         SECRET_KEY_FALLBACKS=app.config["SECRET_KEYS"][1:],
-        MAX_CONTENT_LENGTH=16 * 1024,
+        MAX_CONTENT_LENGTH=ANSWER_MAX_BYTES,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=app.config["BASE_URL"].startswith("https://"),
         SESSION_COOKIE_NAME="tevreden_session",
     )
-    app.json.sort_keys = False
     app.jinja_loader = ChoiceLoader(
         [FileSystemLoader(str(SERVER_DIR / "templates")),
          FileSystemLoader(str(WIDGET_DIR / "templates"))]
@@ -47,6 +47,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     i18n.init_app(app)
     limits.init_app(app)
+    inputs.init_app(app)
+    app.json.sort_keys = False
     housekeeping.init_app(app)
     register_blueprints(app)
     serve_static_compressed(app)

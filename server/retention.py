@@ -8,6 +8,7 @@ import logging
 from .core.periods import iso
 from .db import scrub_erased, write_transaction
 from .models import FORM_MAX_AGE, RefusedOrigin, Response, Survey, UsedToken, utcnow
+from .schemas import normalise_contact
 
 log = logging.getLogger("tevreden.retention")
 
@@ -34,10 +35,6 @@ def purge(now: dt.datetime | None = None) -> dict[str, int]:
     # Counts only: a log line never carries what was said or who said it.
     log.info("purge: %d responses past retention, %d expired token records", deleted, tokens)
     return {"deleted": deleted, "tokens": tokens}
-
-
-def normalise_contact(contact: str) -> str:
-    return contact.strip().lower()
 
 
 def responses_for_contact(contact: str, surveys=None):

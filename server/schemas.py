@@ -24,6 +24,13 @@ TAG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 TAG_MESSAGE = "Use 1-64 lowercase letters, digits, '-' or '_'."
 
 
+def normalise_contact(contact: str) -> str:
+    """One spelling per address, as stored and as looked up: NFKC and casefold, so that
+    'ＦＵＬＬ@Example.nl' and 'full@example.nl' are the same respondent."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", contact).casefold())
+    return folded.strip()
+
+
 def normalise_origin(value: str) -> str:
     """'https://Shop.nl/path' -> 'https://shop.nl'; raises ValidationError when not an origin."""
     problem = ValidationError(f"{value!r} is not an origin like https://www.example.nl")

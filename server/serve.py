@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+import http
+import json
 import logging
 
+from gunicorn import util
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
+from gunicorn.http.errors import (
+    ChunkMissingTerminator,
+    InvalidChunkExtension,
+    InvalidChunkSize,
+    InvalidHeader,
+    InvalidHeaderName,
+    InvalidHTTPVersion,
+    InvalidRequestLine,
+    InvalidRequestMethod,
+    InvalidResponseHeader,
+    InvalidResponseHeaderName,
+    LimitRequestHeaders,
+    LimitRequestLine,
+    ObsoleteFolding,
+)
+from gunicorn.workers.gthread import ThreadWorker
 
+from .errors import error_body
 from .logging import RedactingFormatter, redact_path
 
 # No client address (%(h)s) and no query string (it can carry tokens): path and request id.
@@ -42,6 +62,51 @@ class PrivateLogger(Logger):
         return {k: v for k, v in atoms.items() if not k.endswith(("}i", "}e"))}
 
 
+# Larger than any address or header this application makes or a browser sends it (cookies of
+# a parent domain included): 8,190 is gunicorn's largest finite request line.
+LIMITS = {"limit_request_line": 8190, "limit_request_field_size": 16_384,
+          "limit_request_fields": 100}
+# Requests gunicorn refuses before the application sees them, answered in the error shape.
+REFUSALS = (
+    (LimitRequestLine, 414, "uri_too_long",
+     "The address is too long: at most 8,190 bytes for the request line."),
+    (LimitRequestHeaders, 431, "headers_too_large",
+     "The request headers are too large or too many (at most 100, of 16 KB each)."),
+    ((InvalidRequestLine, InvalidRequestMethod, InvalidHTTPVersion, InvalidHeader,
+      InvalidHeaderName, ObsoleteFolding, InvalidChunkSize, ChunkMissingTerminator,
+      InvalidChunkExtension), 400, "bad_request", "The request is not valid HTTP."),
+)
+# A header the application tried to send is its own fault: gunicorn's 500 stays.
+OURS = (InvalidResponseHeader, InvalidResponseHeaderName)
+
+
+def refusal(status: int, code: str, message: str) -> bytes:
+    """A complete HTTP response with the JSON error shape; the connection closes after it."""
+    body = json.dumps(error_body(status, message, code)).encode()
+    head = (f"HTTP/1.1 {status} {http.HTTPStatus(status).phrase}\r\n"
+            "Content-Type: application/json\r\nX-Content-Type-Options: nosniff\r\n"
+            f"Cache-Control: no-store\r\nConnection: close\r\nContent-Length: {len(body)}\r\n"
+            "\r\n")
+    return head.encode("latin-1") + body
+
+
+class Worker(ThreadWorker):
+    """gunicorn's threaded worker, answering requests it cannot read in the error shape."""
+
+    def handle_error(self, req, client, addr, exc) -> None:
+        known = next((r for r in REFUSALS if isinstance(exc, r[0]) and not isinstance(exc, OURS)),
+                     None)
+        if known is None:
+            super().handle_error(req, client, addr, exc)
+            return
+        _kind, status, code, message = known
+        self.log.warning("Invalid request refused with %d: %s", status, type(exc).__name__)
+        try:
+            util.write_nonblock(client, refusal(status, code, message))
+        except OSError:
+            self.log.debug("Failed to send error message.")
+
+
 class Server(BaseApplication):
     def __init__(self, options: dict):
         self.options = options
@@ -61,7 +126,7 @@ def options(host: str, port: int, workers: int) -> dict:
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "gthread",
+        "worker_class": "server.serve.Worker",  # gthread, refusing in the error shape
         "threads": 4,
         "accesslog": "-",
         "errorlog": "-",
@@ -73,6 +138,7 @@ def options(host: str, port: int, workers: int) -> dict:
         "proc_name": "tevreden",
         # One shared control socket path would collide between instances on one machine.
         "control_socket_disable": True,
+        **LIMITS,
     }
 
 

@@ -32,7 +32,7 @@ ERRORS = {
     "403": ("Forbidden", "The token's scope does not allow this (needs `export`)."),
     "404": ("NotFound", "No such survey for this token's site."),
     "409": ("Conflict", "The survey is closed."),
-    "413": ("PayloadTooLarge", "The body is larger than 16 KB."),
+    "413": ("PayloadTooLarge", "The body is larger than 32 KB (the largest valid answer)."),
     "422": ("Invalid", "A parameter or field is not valid; `fields` names it."),
     "503": ("Unavailable", "The database does not answer."),
 }

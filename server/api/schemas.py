@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import re
 
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    EXCLUDE,
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    pre_load,
+    validate,
+    validates_schema,
+)
 
 from ..core.periods import INTERVALS
-from ..schemas import SUPPORTED_DAYS, TAG, TAG_MESSAGE
+from ..schemas import SUPPORTED_DAYS, TAG, TAG_MESSAGE, normalise_contact
 
 # An order number or ticket id: enough for the shop to follow up, never who the customer is.
 REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/#-]{0,63}$")
@@ -73,7 +82,14 @@ class CsvQuery(PeriodQuery):
 
 class ContactQuery(QuerySchema):
     contact = fields.Email(required=True, validate=validate.Length(max=254), metadata={
-        "description": "The e-mail address a respondent left with their consent."})
+        "description": "The e-mail address a respondent left with their consent (compared "
+                       "after Unicode NFKC normalisation and case folding)."})
+
+    @pre_load
+    def tidy(self, data, **kwargs):
+        if isinstance(data, dict) and isinstance(data.get("contact"), str):
+            data = {**data, "contact": normalise_contact(data["contact"])}
+        return data
 
 
 class InviteBody(BodySchema):

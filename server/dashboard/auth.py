@@ -89,8 +89,9 @@ def choose_page_language() -> None:
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path inside the dashboard may be the page after login (no open redirect)."""
-    if target:
+    """Only a path inside the dashboard may be the page after login (no open redirect, and no
+    control character that would split the Location header)."""
+    if target and target.isprintable():
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and parts.path.startswith("/dashboard") \
                 and "\\" not in target:

@@ -42,9 +42,6 @@ def prepare() -> None:
     # The language comes first so that even a refused form answers in the owner's words.
     auth.choose_page_language()
     auth.check_csrf()
-    if any("\x00" in value for value in request.form.values()):
-        # PostgreSQL cannot store a NUL character; no browser sends one in a form.
-        raise ApiError(400, _("The form contains a character that cannot be stored."))
 
 
 @bp.after_request

@@ -8,6 +8,7 @@ from marshmallow import ValidationError, fields
 
 from .. import retention
 from ..models import Site, Survey
+from ..schemas import normalise_contact
 from .auth import login_required
 from .common import owned_site
 
@@ -17,7 +18,7 @@ EMAIL = fields.Email()
 
 
 def read_contact() -> tuple[str, str | None]:
-    contact = request.form.get("contact", "").strip()[:254]
+    contact = normalise_contact(request.form.get("contact", ""))[:254]
     try:
         EMAIL.deserialize(contact)
     except ValidationError:

@@ -30,9 +30,16 @@ DUTCH_NAMES = {
     "reference": "Ordernummer", "language": "Taal", "consent_at": "Toestemming gegeven op",
     "consent_version": "Versie toestemmingstekst", "contact": "E-mailadres",
 }
-# What a spreadsheet would run as a formula (OWASP's list, plus full-width look-alikes).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-_FORMULA_FIRST = frozenset(FORMULA_STARTS)  # all one character: a set lookup per cell
+# What a spreadsheet would run as a formula (OWASP's CSV injection list), with the full-width
+# and small look-alikes and the minus sign, which spreadsheets may read the same way.
+FORMULA_STARTS = "=+-@\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b\u2212"
+# What a spreadsheet may skip before it looks for one: spaces, control and format characters.
+SKIPPED = ("".join(map(chr, range(0x21))) + "".join(map(chr, range(0x7f, 0xa1)))
+           + "\u1680\u180e" + "".join(map(chr, range(0x2000, 0x2010)))
+           + "\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u202f\u205f\u2060"
+           + "\u2066\u2067\u2068\u2069\u3000\ufeff")
+_FORMULA = frozenset(FORMULA_STARTS + "\t\r")  # a tab or CR first is refused outright
+_SUSPECT = _FORMULA | frozenset(SKIPPED)  # one set lookup decides for almost every cell
 GROUP_NAMES = {PROMOTER: "promotor", PASSIVE: "passief", DETRACTOR: "criticaster"}
 NPS_GROUPS = {score: GROUP_NAMES[nps_group(score)] for score in range(11)}
 BATCH = 500  # rows fetched per round trip from a server-side cursor
@@ -54,7 +61,11 @@ def neutralise(value: str | None) -> str:
     """A text cell that cannot run as a formula: a leading quote keeps it plain text."""
     if not value:
         return ""
-    return "'" + value if value[0] in _FORMULA_FIRST else value
+    if value[0] not in _SUSPECT:
+        return value
+    if value[0] in _FORMULA or value.lstrip(SKIPPED)[:1] in _FORMULA:
+        return "'" + value
+    return value
 
 
 def file_name(survey: Survey, dialect: str = "standard", today: dt.date | None = None) -> str:

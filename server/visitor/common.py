@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import flask_babel
-from flask import Blueprint, g, make_response, render_template, request
+from flask import Blueprint, current_app, g, make_response, render_template, request
 from flask import Response as FlaskResponse
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
@@ -74,7 +74,8 @@ def http_message(status: int) -> str | None:
     return {
         404: _("This page does not exist."),
         405: _("This address does not accept that kind of request."),
-        413: _("Too much was sent at once (at most 16 KB)."),
+        413: _("Too much was sent at once (at most %(size)s KB).",
+               size=current_app.config["MAX_CONTENT_LENGTH"] // 1024),
         429: _("Too many requests from here in a short time. Please try again in a minute."),
         500: _("Something went wrong on our side. Please try again later."),
     }.get(status)

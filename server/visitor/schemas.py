@@ -25,9 +25,15 @@ from marshmallow import (
 
 from ..core.scoring import SCALES
 from ..i18n import N_
-from ..schemas import TAG
+from ..schemas import TAG, normalise_contact
 
 COMMENT_MAX = 2000
+CONTACT_MAX = 254
+# The largest valid answer as sent: every character of comment, contact, touchpoint and
+# segment may take 12 bytes (4 bytes of UTF-8 percent-encoded in a form, or a surrogate pair
+# of \u escapes in JSON), plus room for the signed form and invitation tokens and the names;
+# in whole KB (32).
+ANSWER_MAX_BYTES = -(-(12 * (COMMENT_MAX + CONTACT_MAX + 2 * 64) + 4096) // 1024) * 1024
 # A score sent as text ("7") is accepted; "7.5", "1e3" and 5,000-digit numbers are not.
 # Not \s and \d: they admit characters (\x1f, other scripts' digits) that int() rejects.
 WHOLE_NUMBER = re.compile(r"^[ \t]*-?[0-9]{1,6}[ \t]*$")
@@ -101,9 +107,10 @@ class VisitorDetailsSchema(Schema):
         if isinstance(data.get("comment"), str):
             # Browsers send line breaks as CRLF but count them as one character.
             data["comment"] = data["comment"].replace("\r\n", "\n")
-        for key in ("contact", "segment"):
-            if isinstance(data.get(key), str):
-                data[key] = data[key].lower()
+        if isinstance(data.get("contact"), str):
+            data["contact"] = normalise_contact(data["contact"])
+        if isinstance(data.get("segment"), str):
+            data["segment"] = data["segment"].lower()
         if isinstance(data.get("score"), str) and WHOLE_NUMBER.match(data["score"]):
             data["score"] = int(data["score"])
         return data
@@ -131,7 +138,7 @@ class VisitorDetailsSchema(Schema):
         if contact:
             try:
                 validate.Email()(contact)
-                validate.Length(max=254)(contact)
+                validate.Length(max=CONTACT_MAX)(contact)
             except ValidationError:
                 raise ValidationError(_("Enter an e-mail address like name@example.com."),
                                       "contact") from None

@@ -153,8 +153,8 @@ def test_a_body_that_is_not_a_json_object_is_400(client, survey, token):
         assert_error(response, 400, "bad_request")
 
 
-def test_a_body_over_16_kb_is_413(client, survey, token):
-    body = '{"target": 30, "due": "2030-01-01", "x": "' + "a" * 17_000 + '"}'
+def test_a_body_over_32_kb_is_413(client, survey, token):
+    body = '{"target": 30, "due": "2030-01-01", "x": "' + "a" * 33_000 + '"}'
     response = client.put(f"/api/v1/surveys/{survey.id}/target", data=body,
                           content_type="application/json", headers=bearer(token))
     assert_error(response, 413, "payload_too_large")

@@ -38,6 +38,8 @@ def as_json(out: str) -> dict:
     return json.loads(lines[0])
 
 
+
+
 def test_migrate_twice_prints_the_same(tevreden):
     first, second = tevreden("migrate"), tevreden("migrate")
     assert first == second

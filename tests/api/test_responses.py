@@ -230,12 +230,33 @@ def test_an_expired_token_is_refused(client, survey, monkeypatch):
     assert_error(answer(client, survey, token=token, score=5), 400, "token_expired", "token")
 
 
-def test_a_body_over_16_kb_is_refused(client, survey):
-    response = answer(client, survey, score=5, comment="x" * 17_000)
+def test_a_body_over_32_kb_is_refused(client, survey):
+    response = answer(client, survey, score=5, comment="x" * 33_000)
     assert_error(response, 413, "payload_too_large")
     form = client.post(f"/w/{survey.id}/responses", headers=JSON,
-                       data={"token": "x", "score": "5", "comment": "x" * 17_000})
+                       data={"token": "x", "score": "5", "comment": "x" * 33_000})
     assert_error(form, 413)
+    page = client.post(f"/w/{survey.id}/responses", data={"comment": "x" * 33_000})
+    assert page.status_code == 413 and "hoogstens 32 KB" in page.get_data(as_text=True)
+
+
+# 3 bytes of UTF-8 (9 percent-encoded), 4 bytes (12), and a CRLF counted as one character.
+LONGEST = {"cjk": "满" * 2000, "emoji": "\U0001F600" * 2000, "mixed": "é😀满\r\n" * 500}
+
+
+@pytest.mark.parametrize("kind", LONGEST)
+def test_the_longest_comment_in_any_script_is_accepted_as_a_form_or_json(client, survey, kind):
+    comment = LONGEST[kind]
+    contact = "ü" * 240 + "@example.nl"
+    first = client.post(f"/w/{survey.id}/responses",
+                        data={"token": token_for(client, survey), "score": "9",
+                              "comment": comment, "consent": "on", "contact": contact,
+                              "touchpoint": "klantenservice"})
+    assert first.status_code == 303, first.get_data(as_text=True)[:300]
+    second = answer(client, survey, score=9, comment=comment)
+    assert second.status_code == 201, second.get_data(as_text=True)[:300]
+    stored = Response.select().order_by(Response.id).execute()
+    assert [r.comment for r in stored] == [comment.replace("\r\n", "\n").strip()] * 2
 
 
 def test_a_body_that_is_not_a_json_object_is_refused(client, survey):

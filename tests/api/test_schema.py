@@ -56,7 +56,8 @@ def test_contact_look_up_uses_the_partial_index(app):
 def test_migrate_is_idempotent(app):
     first = database.schema_version()
     assert database.migrate() == []
-    assert database.schema_version() == first == LATEST
+    newest = max(path.stem for path in Path(database.MIGRATIONS_DIR).glob("[0-9]*.py"))
+    assert database.schema_version() == first == newest
     assert database.pending_migrations() == []
 
 
@@ -83,9 +84,9 @@ def test_the_survey_version_migration_goes_down_and_up_again(app):
     runner = Runner(database.db.obj, directory=database.MIGRATIONS_DIR)
     assert state() == (0, True)
     try:
-        reverted = runner.down("0007_survey_version")  # and every later one first
-        assert reverted[-1] == "0007_survey_version"
+        # Back through 0007, past the migrations that came after it.
+        assert runner.down(target="0007_survey_version")[-1] == "0007_survey_version"
         assert state() == (1 if database.is_postgres() else 0, False)
     finally:
-        assert runner.up() == list(reversed(reverted))
+        assert runner.up()[0] == "0007_survey_version"
     assert state() == (0, True)
