@@ -1,13 +1,13 @@
 (function(w,d){
 var s=d.currentScript,D=s.dataset,o=new URL(s.src).origin,W=o+"/w/"+D.survey,K="tevreden:"+D.survey,I=D.mode=="inline",f=0,q=w.Tevreden,L;
 try{L=w.localStorage}catch(e){}
-function open(p){
+function open(p,c){
 var a={origin:location.origin,touchpoint:p.touchpoint||D.touchpoint,segment:p.segment||D.segment,lang:D.lang||d.documentElement.lang,mode:I?"inline":"popup"},u=[],k;
 for(k in a)a[k]&&u.push(k+"="+encodeURIComponent(a[k]));
 f=d.createElement("iframe");
 f.title="Feedback";
 f.src=W+"?"+u.join("&");
-f.style.cssText="display:block;border:0;height:0;width:100%"+(I?"":";position:fixed;bottom:16px;right:16px;width:360px;max-width:90%;max-height:90%;border-radius:12px;box-shadow:0 4px 24px #0006;z-index:2147483647");
+f.style.cssText="display:block;border:0;height:0;width:100%"+(I?"":";position:fixed;bottom:16px;"+c.side+":16px;width:360px;max-width:90%;max-height:90%;border-radius:12px;box-shadow:0 4px 24px #0006;z-index:2147483647");
 I?s.parentNode.insertBefore(f,s.nextSibling):d.body.appendChild(f)
 }
 function close(){f.parentNode&&f.parentNode.removeChild(f)}
@@ -19,7 +19,7 @@ f=1;
 fetch(W+"/settings").then(function(r){return r.json()}).then(function(c){
 f=0;
 if(L&&!(Date.now()-(+L[K]||0)>=c.recontact_days*864e5))return;
-Math.random()*100<c.sample_percent?open(p):L&&(L[K]=Date.now())
+Math.random()*100<c.sample_percent?open(p,c):L&&(L[K]=Date.now())
 }).catch(function(){f=0})
 }
 w.addEventListener("message",function(e){

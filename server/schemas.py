@@ -18,6 +18,7 @@ from marshmallow import (
     validates_schema,
 )
 
+from .core.colours import AA_TEXT, HEX, WHITE, contrast, readable_with_white
 from .core.scoring import METRICS, SCALES
 
 TAG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -61,6 +62,19 @@ class SiteSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     origins = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
     contact_email = fields.Email(load_default=None, allow_none=True)
+    brand_color = fields.String(load_default=None, allow_none=True)
+    position = fields.String(load_default="right", validate=validate.OneOf(("right", "left")))
+
+    @validates("brand_color")
+    def check_brand_color(self, value, **kwargs):
+        if value is None:
+            return
+        if not HEX.match(value):
+            raise ValidationError("Use a colour like #1a7f37.")
+        if not readable_with_white(value):
+            raise ValidationError(
+                f"{value} has a contrast of {contrast(value, WHITE):.1f}:1 with white; choose a "
+                f"darker colour (at least {AA_TEXT}:1), so the scale and buttons stay readable.")
 
     @validates("origins")
     def check_origins(self, value, **kwargs):
@@ -69,7 +83,10 @@ class SiteSchema(Schema):
 
     @post_load
     def tidy(self, data, **kwargs):
-        data["origins"] = list(dict.fromkeys(normalise_origin(o) for o in data["origins"]))
+        if "origins" in data:
+            data["origins"] = list(dict.fromkeys(normalise_origin(o) for o in data["origins"]))
+        if data.get("brand_color"):
+            data["brand_color"] = data["brand_color"].lower()
         return data
 
 

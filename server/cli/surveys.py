@@ -15,15 +15,21 @@ from .base import command, find_owner, find_site, find_survey, load
 @click.option("--origin", "origins", multiple=True, required=True,
               help="An origin allowed to show the widget, e.g. https://www.shop.nl (repeat).")
 @click.option("--contact-email", help="Address for privacy requests, named in the notice.")
-def create_site_cmd(app: Flask, owner_email: str, name: str, origins: tuple, contact_email):
+@click.option("--brand-color", help="'#RRGGBB' for the chosen score and the buttons.")
+@click.option("--position", type=click.Choice(["right", "left"]), default="right",
+              show_default=True, help="The popup's corner.")
+def create_site_cmd(app: Flask, owner_email: str, name: str, origins: tuple, contact_email,
+                    brand_color, position: str):
     """Create a site (a web shop) with the origins allowed to frame its widget."""
     from ..models import Site
 
     owner = find_owner(owner_email)
     data = load(SiteSchema(), {"name": name, "origins": list(origins),
-                               "contact_email": contact_email or owner.email})
+                               "contact_email": contact_email or owner.email,
+                               "brand_color": brand_color, "position": position})
     site = Site.create(owner=owner, **data)
-    return ({"id": site.id, "name": site.name, "origins": site.origins},
+    return ({"id": site.id, "name": site.name, "origins": site.origins,
+             "brand_color": site.brand_color, "position": site.position},
             f"site {site.id} created: {site.name} ({', '.join(site.origins)})")
 
 

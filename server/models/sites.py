@@ -55,6 +55,9 @@ class Site(Versioned):
     # The controller named in the privacy notice and the address for AVG requests.
     contact_email = CharField(max_length=254, null=True)
     created_at = DateTimeField(default=utcnow)
+    # '#rrggbb' for the chosen score and the buttons (white text on it passes WCAG AA).
+    brand_color = CharField(max_length=7, null=True)
+    position = CharField(max_length=5, default="right")  # the popup's corner: right | left
 
 
 class ApiToken(BaseModel):

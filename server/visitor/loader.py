@@ -91,15 +91,26 @@ def embed_script():
 
 @bp.get("/w/<survey>/settings")
 def loader_settings(survey: str):
-    """What the loader needs before it shows a popup: the recontact period and the sample."""
-    found = Survey.get_or_none(Survey.id == survey, Survey.active == True)  # noqa: E712 (SQL)
+    """What the loader needs before it shows a popup: recontact period, sample, corner."""
+    found = Survey.open_with_site(survey)
     if found is None:
         response = jsonify(error_body(404, "This survey does not exist or is closed."))
         response.status_code = 404
     else:
         response = jsonify(recontact_days=found.recontact_days,
-                           sample_percent=found.sample_percent)
+                           sample_percent=found.sample_percent, side=found.site.position)
         response.headers["Cache-Control"] = "public, max-age=300"
     # Public settings of a public survey id: any page may read them.
     response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/w/<survey>/brand.css")
+def brand_css(survey: str):
+    """The site's brand colour for the widget; the page links it with the site's version."""
+    found = Survey.open_with_site(survey, active_only=False)
+    if found is None or not found.site.brand_color:
+        raise NotFound()
+    response = FlaskResponse(f":root{{--brand:{found.site.brand_color}}}\n", mimetype="text/css")
+    response.headers["Cache-Control"] = f"public, max-age={STATIC_MAX_AGE}"
     return response
