@@ -14,7 +14,7 @@ import widget as widget_package
 from . import config, db, errors, i18n, limits
 from . import logging as request_logging
 from .db import db as database
-from .jobs import housekeeping
+from .jobs import queue
 
 WIDGET_DIR = Path(widget_package.__file__).parent
 SERVER_DIR = Path(__file__).parent
@@ -47,7 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     i18n.init_app(app)
     limits.init_app(app)
-    housekeeping.init_app(app)
+    queue.init_app(app)
     register_blueprints(app)
     serve_static_compressed(app)
     add_security_headers(app)

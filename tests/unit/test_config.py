@@ -40,12 +40,27 @@ def test_several_keys_first_signs(tmp_path):
         ("TEVREDEN_RATELIMIT_STORAGE", "memcached://x", "TEVREDEN_RATELIMIT_STORAGE"),
         ("TEVREDEN_SECRET_KEY", "short", "TEVREDEN_SECRET_KEY"),
         ("TEVREDEN_ENV", "staging", "TEVREDEN_ENV"),
+        ("TEVREDEN_SMTP_URL", "mail.example.nl:25", "TEVREDEN_SMTP_URL"),
+        ("TEVREDEN_SMTP_URL", "smtp://mail.example.nl:port", "TEVREDEN_SMTP_URL"),
+        ("TEVREDEN_MAIL_FROM", "nobody", "TEVREDEN_MAIL_FROM"),
+        ("TEVREDEN_QUEUE_URL", "amqp://rabbit", "TEVREDEN_QUEUE_URL"),
     ],
 )
 def test_bad_configuration_is_one_clear_line(tmp_path, name, value, message):
     with pytest.raises(ConfigError, match=message) as info:
         load({name: value}, tmp_path)
     assert "\n" not in str(info.value)
+
+
+def test_mail_and_queue_defaults(tmp_path):
+    config = load({}, tmp_path)
+    assert config["SMTP_URL"] is None  # mails wait in the outbox
+    assert config["MAIL_FROM"] == "Tevreden <noreply@localhost>"
+    assert config["QUEUE_URL"] == f"sqlite:///{tmp_path}/queue.db"
+    redis = load({"TEVREDEN_QUEUE_URL": "redis://cache:6379/2",
+                  "TEVREDEN_SMTP_URL": "smtps://shop:geheim@mail.example.nl:465"}, tmp_path)
+    assert redis["QUEUE_URL"] == "redis://cache:6379/2"
+    assert redis["SMTP_URL"] == "smtps://shop:geheim@mail.example.nl:465"
 
 
 def test_ratelimit_off(tmp_path):
