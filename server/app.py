@@ -58,9 +58,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def register_blueprints(app: Flask) -> None:
     from .api import views as api
     from .dashboard import overview as dashboard
+    from .orders import hooks
     from .visitor import demo, loader, privacy, receipts, widget
 
-    for module in (widget, loader, receipts, demo, api, dashboard, privacy):
+    for module in (widget, loader, receipts, demo, api, dashboard, privacy, hooks):
         app.register_blueprint(module.bp)
 
 

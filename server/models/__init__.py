@@ -1,6 +1,7 @@
 """The data model: owners, sites, surveys, responses, tokens. Nothing identifies a visitor."""
 
 from .base import BaseModel, ListField, Versioned, utcnow
+from .invitations import HOOK_KINDS, Hook, Invitation, Unsubscribe, email_hashes
 from .jobs import Job
 from .responses import (
     FORM_MAX_AGE,
@@ -14,8 +15,10 @@ from .responses import (
 from .sites import ApiToken, Owner, Site
 from .surveys import ConsentText, Survey
 
-MODELS = [Owner, Site, Survey, ConsentText, Response, UsedToken, ApiToken, Job]
+MODELS = [Owner, Site, Survey, ConsentText, Response, UsedToken, ApiToken, Job, Hook,
+          Invitation, Unsubscribe]
 
-__all__ = ["FORM_MAX_AGE", "INVITE_MAX_AGE", "MODELS", "SECOND_STEP_WINDOW", "AlreadyAnswered",
-           "ApiToken", "BaseModel", "ConsentText", "Job", "ListField", "Owner", "Response",
-           "Site", "Survey", "TooLate", "UsedToken", "Versioned", "utcnow"]
+__all__ = ["FORM_MAX_AGE", "HOOK_KINDS", "INVITE_MAX_AGE", "MODELS", "SECOND_STEP_WINDOW",
+           "AlreadyAnswered", "ApiToken", "BaseModel", "ConsentText", "Hook", "Invitation", "Job",
+           "ListField", "Owner", "Response", "Site", "Survey", "TooLate", "Unsubscribe",
+           "UsedToken", "Versioned", "email_hashes", "utcnow"]

@@ -4,6 +4,7 @@ from playhouse.schema_diff import diff_models
 
 from server import db as database
 from server.models import MODELS
+from tests.api.test_cli import newest_migration
 
 FORBIDDEN = ("ip", "ip_address", "remote_addr", "user_agent", "useragent", "referrer", "referer",
              "host_page", "cookie")
@@ -53,7 +54,7 @@ def test_contact_look_up_uses_the_partial_index(app):
 def test_migrate_is_idempotent(app):
     first = database.schema_version()
     assert database.migrate() == []
-    assert database.schema_version() == first == "0007_survey_version"
+    assert database.schema_version() == first == newest_migration()
     assert database.pending_migrations() == []
 
 
@@ -80,8 +81,9 @@ def test_the_survey_version_migration_goes_down_and_up_again(app):
     runner = Runner(database.db.obj, directory=database.MIGRATIONS_DIR)
     assert state() == (0, True)
     try:
-        assert runner.down() == ["0007_survey_version"]
+        # Later migrations go down first, newest first.
+        assert runner.down(target="0007_survey_version")[-1] == "0007_survey_version"
         assert state() == (1 if database.is_postgres() else 0, False)
     finally:
-        assert runner.up() == ["0007_survey_version"]
+        assert "0007_survey_version" in runner.up()
     assert state() == (0, True)
