@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, jsonify
-from jinja2 import ChoiceLoader, FileSystemLoader
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
 import widget as widget_package
 
@@ -40,7 +40,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     app.jinja_loader = ChoiceLoader(
         [FileSystemLoader(str(SERVER_DIR / "templates")),
-         FileSystemLoader(str(WIDGET_DIR / "templates"))]
+         FileSystemLoader(str(WIDGET_DIR / "templates")),
+         PrefixLoader({"mail": FileSystemLoader(str(SERVER_DIR / "mail" / "templates"))})]
     )
     request_logging.init_app(app)  # first, so every later hook and log line has the id
     db.init_app(app)
@@ -59,9 +60,9 @@ def register_blueprints(app: Flask) -> None:
     from .api import views as api
     from .dashboard import overview as dashboard
     from .orders import hooks
-    from .visitor import demo, loader, privacy, receipts, widget
+    from .visitor import demo, loader, privacy, receipts, unsubscribe, widget
 
-    for module in (widget, loader, receipts, demo, api, dashboard, privacy, hooks):
+    for module in (widget, loader, receipts, demo, api, dashboard, privacy, hooks, unsubscribe):
         app.register_blueprint(module.bp)
 
 

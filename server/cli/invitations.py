@@ -84,3 +84,32 @@ def import_orders_cmd(app: Flask, survey_id: str, file: Path):
     text = [f"{scheduled} scheduled, {len(skipped)} skipped"]
     text += [f"  line {s['line']} (order {s['order_id']}): {s['reason']}" for s in skipped]
     return {"scheduled": scheduled, "skipped": skipped}, "\n".join(text)
+
+
+def parse_moment(ctx, param, value: str | None):
+    """An ISO date or time; with a zone it is converted to UTC, without one it is UTC."""
+    if value is None:
+        return None
+    import datetime as dt
+
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("use an ISO date or time, e.g. 2026-06-01T09:00") from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment
+
+
+@command("send-due")
+@click.option("--until", callback=parse_moment, help="Send what is due by this time "
+                                                     "(ISO, UTC unless a zone is given).")
+def send_due_cmd(app: Flask, until):
+    """Send the invitations and reminders due by now (or --until) and retry the outbox."""
+    from ..jobs.invitations import send_due
+
+    result = send_due(until)
+    text = f"{result['sent']} sent, {result['failed']} failed, {result['waiting']} waiting"
+    if not app.config.get("SMTP_URL") and result["waiting"]:
+        text += " (TEVREDEN_SMTP_URL is not set: mails wait in the outbox)"
+    return result, text

@@ -15,7 +15,7 @@ from flask import Flask
 from huey import Huey, crontab
 
 from ..db import connection
-from . import housekeeping
+from . import housekeeping, invitations
 
 log = logging.getLogger("tevreden.jobs")
 
@@ -40,4 +40,16 @@ def register(queue: Huey, app: Flask) -> dict[str, Callable]:
         """The daily purge: checked every 15 minutes, claimed by one instance a day."""
         return housekeeping.run_due_purge()
 
-    return {"purge": purge}
+    @queue.periodic_task(crontab(), name="send-due-periodic")
+    @functools.partial(in_app, app)
+    def send_due_periodic() -> dict:
+        """Every minute: invitations and reminders that came due, and the outbox's retries."""
+        return invitations.send_due()
+
+    @queue.task(name="send-due", retries=3, retry_delay=60, retry_backoff=2)
+    @functools.partial(in_app, app)
+    def send_due() -> dict:
+        """At once, when an order's invitation is due now (a delay of 0 days)."""
+        return invitations.send_due()
+
+    return {"purge": purge, "send-due": send_due, "send-due-periodic": send_due_periodic}

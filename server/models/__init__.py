@@ -3,6 +3,7 @@
 from .base import BaseModel, ListField, Versioned, utcnow
 from .invitations import HOOK_KINDS, Hook, Invitation, Unsubscribe, email_hashes
 from .jobs import Job
+from .outbox import OutboxMail, close_invitations, unsubscribe_address
 from .responses import (
     FORM_MAX_AGE,
     INVITE_MAX_AGE,
@@ -16,9 +17,10 @@ from .sites import ApiToken, Owner, Site
 from .surveys import ConsentText, Survey
 
 MODELS = [Owner, Site, Survey, ConsentText, Response, UsedToken, ApiToken, Job, Hook,
-          Invitation, Unsubscribe]
+          Invitation, Unsubscribe, OutboxMail]
 
 __all__ = ["FORM_MAX_AGE", "HOOK_KINDS", "INVITE_MAX_AGE", "MODELS", "SECOND_STEP_WINDOW",
            "AlreadyAnswered", "ApiToken", "BaseModel", "ConsentText", "Hook", "Invitation", "Job",
-           "ListField", "Owner", "Response", "Site", "Survey", "TooLate", "Unsubscribe",
-           "UsedToken", "Versioned", "email_hashes", "utcnow"]
+           "ListField", "OutboxMail", "Owner", "Response", "Site", "Survey", "TooLate",
+           "Unsubscribe", "UsedToken", "Versioned", "close_invitations", "email_hashes",
+           "unsubscribe_address", "utcnow"]

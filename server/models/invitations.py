@@ -144,3 +144,23 @@ class Invitation(BaseModel):
             except IntegrityError:  # the same order, arriving twice at once
                 return None, "duplicate"
         return invitation, None
+
+    def delivered(self, kind: str, now: dt.datetime) -> None:
+        """Its invitation or reminder was accepted by the mail server."""
+        if kind == "reminder":
+            Invitation.update(reminded_at=now).where(Invitation.id == self.id).execute()
+            return
+        changes: dict = {"sent_at": now}
+        if self.status == "scheduled":
+            changes["status"] = "sent"
+            days = self.survey.reminder_after_days
+            # The address was kept at composing only when a reminder is to follow.
+            if days and self.email is not None:
+                changes["reminder_due_at"] = now + dt.timedelta(days=days)
+        Invitation.update(changes).where(Invitation.id == self.id).execute()
+
+    def failed(self) -> None:
+        """The mail server refused the address for good: no reminder, and it is erased."""
+        (Invitation.update(status="failed", email=None, name=None, reminder_due_at=None)
+         .where(Invitation.id == self.id, Invitation.status.in_(("scheduled", "sent")))
+         .execute())

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
 from ..errors import ApiError
 from ..models import Hook, Invitation, utcnow
@@ -13,6 +14,7 @@ from .payloads import READERS, MalformedOrder
 from .signatures import verified
 
 bp = Blueprint("hooks", __name__)
+log = logging.getLogger("tevreden.orders")
 
 # Shops send whole orders (line items, addresses, metadata), larger than an answer.
 MAX_ORDER_BYTES = 1024 * 1024
@@ -47,4 +49,9 @@ def receive(hook_id: str):
     Hook.update(last_used_at=utcnow()).where(Hook.id == hook.id).execute()
     if invitation is None:
         return jsonify(scheduled=0, reason=reason)
+    if invitation.invite_due_at <= utcnow():
+        try:  # sent within seconds; else the worker's check each minute sends it
+            current_app.extensions["tevreden.tasks"]["send-due"]()
+        except Exception:
+            log.exception("could not enqueue send-due; the periodic check will send it")
     return jsonify(scheduled=1), 202

@@ -76,3 +76,27 @@ def test_surveys_take_the_invitation_rules(tevreden, make):  # noqa: F811
     code, out, _ = tevreden("create-survey", "--site", "Bakkerij Jan", "--metric", "csat",
                             "--invite-delay-days", "-1", "--json")
     assert code == 1 and "invite_delay_days" in as_json(out)["error"]
+
+
+def test_send_due_prints_what_it_sent(tevreden, make, tmp_path, monkeypatch):  # noqa: F811
+    from tests.mailserver import MailServer
+
+    survey = make.survey(invite_delay_days=7)
+    orders = tmp_path / "orders.csv"
+    orders.write_text("order_id,email,name,language,completed_at\n"
+                      "1,anna@example.nl,Anna,nl,2026-05-04T10:00:00Z\n")
+    tevreden("import-orders", "--survey", survey.id, str(orders))
+    code, out, _ = tevreden("send-due", "--until", "2026-05-10T00:00:00", "--json")
+    assert code == 0 and as_json(out)["sent"] == 0  # due on the 11th
+    code, out, _ = tevreden("send-due", "--until", "2026-05-11T12:00:00+02:00")
+    assert code == 0 and "0 sent" in out and "outbox" in out  # no mail server: it waits
+    server = MailServer().start()
+    try:
+        monkeypatch.setenv("TEVREDEN_SMTP_URL", server.url)
+        code, out, _ = tevreden("send-due", "--json")
+        assert code == 0 and as_json(out)["sent"] == 1
+        assert len(server.inbox.wait_for(1)) == 1
+    finally:
+        server.stop()
+    code, out, _ = tevreden("send-due", "--until", "soon", "--json")
+    assert code != 0 and "ISO" in as_json(out)["error"]

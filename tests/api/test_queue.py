@@ -42,11 +42,14 @@ def purged(recent: Response):
     return job is not None and job.last_run_at is not None and left == [recent.id]
 
 
-def test_the_purge_is_a_periodic_task_checked_every_quarter_hour(queued, app):
+def test_periodic_tasks_purge_each_quarter_hour_and_send_each_minute(queued, app):
     queue = app.extensions["tevreden.queue"]
-    names = {task.name for task in queue.read_periodic(dt.datetime(2026, 3, 1, 4, 15))}
-    assert "purge" in names
-    assert not queue.read_periodic(dt.datetime(2026, 3, 1, 4, 16))
+
+    def due(minute: int) -> set[str]:
+        return {task.name for task in queue.read_periodic(dt.datetime(2026, 3, 1, 4, minute))}
+
+    assert due(15) == {"purge", "send-due-periodic"}
+    assert due(16) == {"send-due-periodic"}
 
 
 def test_the_worker_runs_a_queued_purge(queued, make, database_url, queue_url, tmp_path):
@@ -96,3 +99,31 @@ def test_serve_without_worker_leaves_the_jobs_queued(queued, app, database_url, 
         assert probe.pending_count() == 1
     finally:
         server.stop()
+
+
+def test_an_order_due_at_once_is_mailed_by_the_worker(app, client, make, database_url,
+                                                      queue_url, tmp_path, monkeypatch):
+    """The hook enqueues the send; the worker (on SQLite or Redis storage) delivers it."""
+    from server.models import Hook, Invitation
+    from tests.mailserver import MailServer
+    from tests.orders import generic_order, post_order
+
+    queue = open_queue(queue_url, queue_name(database_url))
+    queue.flush()
+    monkeypatch.setitem(app.extensions, "tevreden.tasks", register(queue, app))
+    hook = Hook.issue(make.survey(invite_delay_days=0), "generic")
+    smtp = MailServer().start()
+    database.db.close()
+    worker = Worker(worker_env(database_url, queue_url, tmp_path, TEVREDEN_SMTP_URL=smtp.url),
+                    tmp_path / "worker.log")
+    try:
+        order = generic_order(completed_at=utcnow().isoformat())
+        assert post_order(client, hook, order).status_code == 202
+        eventually(lambda: smtp.inbox.messages, worker)
+        with database.connection():
+            assert eventually(lambda: Invitation.get().status == "sent", worker)
+    finally:
+        worker.stop()
+        smtp.stop()
+        queue.flush()
+    assert smtp.inbox.envelopes[0][1] == ["klant@example.nl"]
