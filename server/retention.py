@@ -7,7 +7,16 @@ import logging
 
 from .core.periods import iso
 from .db import write_transaction
-from .models import FORM_MAX_AGE, Response, Survey, UsedToken, utcnow
+from .models import (
+    FORM_MAX_AGE,
+    Invitation,
+    OutboxMail,
+    Response,
+    Survey,
+    UsedToken,
+    close_invitations,
+    utcnow,
+)
 
 log = logging.getLogger("tevreden.retention")
 
@@ -44,17 +53,47 @@ def responses_for_contact(contact: str, surveys=None):
     return query.order_by(Response.created_at)
 
 
+def invitations_for_contact(contact: str, surveys=None):
+    """Pending invitations that hold the address, themselves or in a mail not yet sent."""
+    address = normalise_contact(contact)
+    in_outbox = OutboxMail.select(OutboxMail.invitation).where(
+        OutboxMail.recipient == address, OutboxMail.status == "waiting")
+    query = Invitation.select().where((Invitation.email == address)
+                                      | Invitation.id.in_(in_outbox))
+    if surveys is not None:
+        query = query.where(Invitation.survey.in_(surveys))
+    return query.order_by(Invitation.id)
+
+
 def forget(contact: str, surveys=None) -> int:
-    """Erase every response carrying this contact address (optionally within some surveys)."""
+    """Erase every response carrying this contact address (optionally within some surveys),
+    and the address in pending invitations, whose mails are then not sent."""
     deleted = Response.erase_all([r.id for r in responses_for_contact(contact, surveys)])
-    log.info("forget: %d responses erased", deleted)
-    return deleted
+    ids = [i.id for i in invitations_for_contact(contact, surveys)]
+    invitations = 0
+    if ids:
+        with write_transaction():
+            invitations = close_invitations(Invitation.select(Invitation.id).where(
+                Invitation.id.in_(ids)), "unsubscribed")
+    log.info("forget: %d responses, %d pending invitations erased", deleted, invitations)
+    return deleted + invitations
 
 
 def show_contact(contact: str, surveys=None) -> dict:
     """Everything stored for a contact address (an AVG access request)."""
     rows = [describe(r) for r in responses_for_contact(contact, surveys)]
-    return {"contact": normalise_contact(contact), "count": len(rows), "responses": rows}
+    pending = [describe_invitation(i) for i in invitations_for_contact(contact, surveys)]
+    return {"contact": normalise_contact(contact), "count": len(rows) + len(pending),
+            "responses": rows, "invitations": pending}
+
+
+def describe_invitation(invitation: Invitation) -> dict:
+    return {"id": invitation.id, "survey": invitation.survey_id,
+            "order_id": invitation.order_id, "name": invitation.name,
+            "language": invitation.language, "status": invitation.status,
+            "completed_at": iso(invitation.completed_at),
+            "invite_due_at": iso(invitation.invite_due_at), "sent_at": iso(invitation.sent_at),
+            "reminder_due_at": iso(invitation.reminder_due_at)}
 
 
 def describe(response: Response) -> dict:
