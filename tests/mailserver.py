@@ -47,10 +47,12 @@ class Inbox:
 
 
 class MailServer:
-    def __init__(self, port: int | None = None, refuse: tuple[str, ...] = ()):
+    def __init__(self, port: int | None = None, refuse: tuple[str, ...] = (),
+                 inbox: Inbox | None = None, **options):
         self.port = port or free_port()
-        self.inbox = Inbox(refuse)
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.inbox = inbox or Inbox(refuse)
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port,
+                                     **options)
 
     @property
     def url(self) -> str:
