@@ -23,23 +23,38 @@ log = logging.getLogger("tevreden.retention")
 
 def purge(now: dt.datetime | None = None) -> dict[str, int]:
     """Delete responses older than their survey's retention, and spent tokens past expiry
-    (records of them, and the ids answers hold once their forms can no longer be sent)."""
+    (records of them, and the ids answers hold once their forms can no longer be sent), and
+    closed invitations once neither the retention nor the once-per-period rule needs them."""
     now = now or utcnow()
-    deleted = 0
+    deleted = invitations = 0
     with write_transaction():
-        for survey in Survey.select(Survey.id, Survey.retention_days):
+        for survey in Survey.select(Survey.id, Survey.retention_days, Survey.invite_every_days):
             cutoff = now - dt.timedelta(days=survey.retention_days)
             deleted += (Response.delete()
                         .where(Response.survey == survey.id, Response.created_at < cutoff)
                         .execute())
+            invitations += closed_invitations_before(survey, now)
         tokens = UsedToken.delete().where(UsedToken.expires_at < now).execute()
         tokens += (Response.update(token_id=None)
                    .where(Response.token_id.is_null(False),
                           Response.created_at < now - dt.timedelta(seconds=FORM_MAX_AGE))
                    .execute())
     # Counts only: a log line never carries what was said or who said it.
-    log.info("purge: %d responses past retention, %d expired token records", deleted, tokens)
-    return {"deleted": deleted, "tokens": tokens}
+    log.info("purge: %d responses past retention, %d expired token records, %d old "
+             "invitations", deleted, tokens, invitations)
+    return {"deleted": deleted, "tokens": tokens, "invitations": invitations}
+
+
+def closed_invitations_before(survey: Survey, now: dt.datetime) -> int:
+    """Invitations no mail is pending for, older than the survey's retention and its
+    once-per-period window (their keyed hash throttles until then); unsubscribes stay."""
+    days = max(survey.retention_days, survey.invite_every_days)
+    old = Invitation.select(Invitation.id).where(
+        Invitation.survey == survey.id, Invitation.status.not_in(("scheduled",)),
+        Invitation.invite_due_at < now - dt.timedelta(days=days),
+        Invitation.email.is_null())
+    OutboxMail.delete().where(OutboxMail.invitation.in_(old)).execute()
+    return Invitation.delete().where(Invitation.id.in_(old)).execute()
 
 
 def normalise_contact(contact: str) -> str:

@@ -130,3 +130,14 @@ def test_show_contact_and_forget_cover_pending_invitations(client, app, hook, su
     assert show_contact("anna@example.nl")["count"] == 0
     assert OutboxMail.select().where(OutboxMail.status == "waiting").count() == 0
     assert Invitation.select().where(Invitation.email.is_null(False)).count() == 0
+
+
+def test_the_purge_deletes_closed_invitations_after_retention_and_window(client, smtp, make):
+    from server.retention import purge
+
+    survey = make.survey(invite_delay_days=0, retention_days=30, invite_every_days=60)
+    post_order(client, Hook.issue(survey, "generic"), order("A-1", "anna@example.nl"))
+    send_due()
+    assert purge(utcnow() + dt.timedelta(days=59))["invitations"] == 0  # still throttles
+    assert purge(utcnow() + dt.timedelta(days=61))["invitations"] == 1
+    assert Invitation.select().count() == 0 and OutboxMail.select().count() == 0

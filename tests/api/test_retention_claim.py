@@ -67,12 +67,13 @@ def test_simultaneous_runs_purge_once_and_not_again_within_a_day(app, make, monk
     real_purge = retention.purge
     monkeypatch.setattr(retention, "purge", lambda now: calls.append(now) or real_purge(now))
     results = in_threads(3, lambda: run_due_purge(NOW))
-    assert sorted(results, key=bool) == [None, None, {"deleted": 1, "tokens": 0}]
+    assert sorted(results, key=bool) == [None, None, {"deleted": 1, "tokens": 0, "invitations": 0}]
     assert calls == [NOW]
     job = Job.get_by_id(PURGE)
     assert (job.last_run_at, job.claimed_until) == (NOW, None)
     assert run_due_purge(NOW + dt.timedelta(hours=23, minutes=59)) is None
-    assert run_due_purge(NOW + dt.timedelta(hours=24)) == {"deleted": 0, "tokens": 0}
+    assert run_due_purge(NOW + dt.timedelta(hours=24)) == {"deleted": 0, "tokens": 0,
+                                                           "invitations": 0}
     assert len(calls) == 2
 
 
