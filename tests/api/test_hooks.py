@@ -144,3 +144,29 @@ def test_an_unsubscribed_address_is_never_invited_again(client, survey):
     answer = post_order(client, hook_for(survey), generic_order())
     assert answer.get_json() == {"scheduled": 0, "reason": "unsubscribed"}
     assert Invitation.select().count() == 0
+
+
+def test_the_same_order_arriving_at_once_is_scheduled_once(app, survey):
+    """Shops retry webhooks: simultaneous copies race in the database, and one wins."""
+    import threading
+
+    from server import db as database
+
+    barrier, results = threading.Barrier(4), []
+
+    def deliver() -> None:
+        with app.app_context(), database.connection():
+            barrier.wait()
+            invitation, reason = Invitation.schedule(survey, {
+                "order_id": "RACE-1", "email": "klant@example.nl", "completed": True,
+                "completed_at": dt.datetime(2026, 5, 4, 10, 0), "language": "nl"})
+            results.append(reason)
+        database.db.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(results, key=str) == [None, "duplicate", "duplicate", "duplicate"]
+    assert Invitation.select().where(Invitation.order_id == "RACE-1").count() == 1
