@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, jsonify
-from jinja2 import ChoiceLoader, FileSystemLoader
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
 import widget as widget_package
 
 from . import config, db, errors, i18n, inputs, limits
 from . import logging as request_logging
 from .db import db as database
-from .jobs import housekeeping
+from .jobs import queue
 from .visitor.schemas import ANSWER_MAX_BYTES
 
 WIDGET_DIR = Path(widget_package.__file__).parent
@@ -40,7 +40,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     app.jinja_loader = ChoiceLoader(
         [FileSystemLoader(str(SERVER_DIR / "templates")),
-         FileSystemLoader(str(WIDGET_DIR / "templates"))]
+         FileSystemLoader(str(WIDGET_DIR / "templates")),
+         PrefixLoader({"mail": FileSystemLoader(str(SERVER_DIR / "mail" / "templates"))})]
     )
     request_logging.init_app(app)  # first, so every later hook and log line has the id
     db.init_app(app)
@@ -49,7 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limits.init_app(app)
     inputs.init_app(app)
     app.json.sort_keys = False
-    housekeeping.init_app(app)
+    queue.init_app(app)
     register_blueprints(app)
     serve_static_compressed(app)
     add_security_headers(app)
@@ -60,9 +61,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def register_blueprints(app: Flask) -> None:
     from .api import views as api
     from .dashboard import overview as dashboard
-    from .visitor import demo, loader, privacy, receipts, widget
+    from .orders import hooks
+    from .visitor import demo, loader, privacy, receipts, unsubscribe, widget
 
-    for module in (widget, loader, receipts, demo, api, dashboard, privacy):
+    for module in (widget, loader, receipts, demo, api, dashboard, privacy, hooks, unsubscribe):
         app.register_blueprint(module.bp)
 
 

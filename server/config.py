@@ -7,6 +7,8 @@ import os
 import re
 import secrets
 from collections.abc import Mapping
+from email.headerregistry import Address
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -24,6 +26,9 @@ DEFAULTS = {
     "TEVREDEN_RATELIMIT_STORAGE": "memory://",
     "TEVREDEN_ENV": "development",
     "TEVREDEN_TRUSTED_PROXIES": "",
+    "TEVREDEN_SMTP_URL": "",
+    "TEVREDEN_MAIL_FROM": "Tevreden <noreply@localhost>",
+    "TEVREDEN_QUEUE_URL": "sqlite:///instance/queue.db",
 }
 
 # Every variable a user can set; tests check each is documented in the README.
@@ -45,6 +50,9 @@ def load(environ: Mapping[str, str] | None = None, instance_path: str | Path = "
         "RATELIMIT_STORAGE": ratelimit_storage(env["TEVREDEN_RATELIMIT_STORAGE"]),
         "TRUSTED_PROXIES": trusted_proxies(env["TEVREDEN_TRUSTED_PROXIES"]),
         "PRODUCTION": production,
+        "SMTP_URL": smtp_url(env["TEVREDEN_SMTP_URL"]),
+        "MAIL_FROM": mail_from(env["TEVREDEN_MAIL_FROM"]),
+        "QUEUE_URL": queue_url(env["TEVREDEN_QUEUE_URL"], instance),
     }
 
 
@@ -137,3 +145,39 @@ def trusted_proxies(value: str) -> tuple[Network, ...]:
                 f"10.0.0.2,192.168.1.0/24, got {part!r}"
             ) from None
     return tuple(networks)
+
+
+def smtp_url(value: str) -> str | None:
+    """smtp://user:pass@host:587 (STARTTLS when offered) or smtps://...:465; empty: outbox."""
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ConfigError("TEVREDEN_SMTP_URL must look like smtp://user:pass@host:587 or "
+                          "smtps://user:pass@host:465")
+    try:
+        parts.port  # noqa: B018  (raises on a port that is not a number)
+    except ValueError:
+        raise ConfigError("TEVREDEN_SMTP_URL: the port must be a number") from None
+    return value
+
+
+def mail_from(value: str) -> str:
+    name, address = parseaddr(value)
+    if "@" not in address:
+        raise ConfigError(f"TEVREDEN_MAIL_FROM must be an address like "
+                          f"'Tevreden <noreply@shop.nl>', got {value!r}")
+    try:
+        return str(Address(display_name=name, addr_spec=address))
+    except (ValueError, IndexError):
+        raise ConfigError(f"TEVREDEN_MAIL_FROM is not a valid address: {value!r}") from None
+
+
+def queue_url(value: str, instance: Path) -> str:
+    if value == DEFAULTS["TEVREDEN_QUEUE_URL"]:  # beside the instance's other files
+        return f"sqlite:///{instance}/queue.db"
+    if not (value.startswith("sqlite:///") and len(value) > len("sqlite:///")
+            or re.match(r"^rediss?://", value)):
+        raise ConfigError("TEVREDEN_QUEUE_URL must be sqlite:///path/queue.db or "
+                          f"redis://host:6379/0, got {value!r}")
+    return value

@@ -43,7 +43,7 @@ def error_body(status: int, message: str, code: str | None = None,
 
 def wants_json() -> bool:
     """JSON for the API, for JSON bodies, and for clients that prefer it to HTML."""
-    if request.path.startswith("/api/") or request.is_json:
+    if request.path.startswith(("/api/", "/hooks/")) or request.is_json:
         return True
     accepted = request.accept_mimetypes
     best = accepted.best_match(["text/html", "application/json"])

@@ -12,9 +12,10 @@ from .signing import InvalidToken, sign, unsign
 
 
 def make_invite(survey_id: str, touchpoint: str | None = None, segment: str | None = None,
-                reference: str | None = None) -> str:
-    """A signed invitation bound to the survey, with its own id so it is answered once."""
-    payload = {"s": survey_id, "i": secrets.token_urlsafe(12)}
+                reference: str | None = None, invite_id: str | None = None) -> str:
+    """A signed invitation bound to the survey, with its own id so it is answered once (an
+    e-mailed invitation and its reminder share the id of their Invitation row)."""
+    payload = {"s": survey_id, "i": invite_id or secrets.token_urlsafe(12)}
     for key, value in (("t", touchpoint), ("g", segment), ("r", reference)):
         if value:
             payload[key] = value

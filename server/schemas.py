@@ -114,6 +114,13 @@ class SurveySchema(Schema):
     retention_days = fields.Integer(load_default=365, validate=validate.Range(min=1, max=3650))
     recontact_days = fields.Integer(load_default=90, validate=validate.Range(min=0, max=3650))
     sample_percent = fields.Integer(load_default=100, validate=validate.Range(min=1, max=100))
+    # E-mail invitations: days after the order, days before the reminder (0 = none), and at
+    # most one invitation per address in this many days.
+    invite_delay_days = fields.Integer(load_default=7, validate=validate.Range(min=0, max=365))
+    reminder_after_days = fields.Integer(load_default=0,
+                                         validate=validate.Range(min=0, max=365))
+    invite_every_days = fields.Integer(load_default=90,
+                                       validate=validate.Range(min=0, max=3650))
     active = fields.Boolean()
 
     @pre_load

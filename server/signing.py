@@ -15,6 +15,7 @@ SALTS = {
     "widget": "tevreden.widget-token.v1",
     "receipt": "tevreden.receipt.v1",
     "invite": "tevreden.invite.v1",
+    "unsubscribe": "tevreden.unsubscribe.v1",
 }
 
 

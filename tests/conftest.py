@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from urllib.parse import quote
 
 import pytest
@@ -60,9 +61,17 @@ def database_url(request, tmp_path):
     return url
 
 
+def queue_beside(database_url: str) -> str:
+    """The queue's SQLite file next to a test's SQLite database, or in a shared temp dir."""
+    if database_url.startswith("sqlite:///"):
+        return database_url.rsplit("/", 1)[0] + "/queue.db"
+    return f"sqlite:///{tempfile.gettempdir()}/tevreden-test-queue-{os.getpid()}.db"
+
+
 def settings_for(database_url: str, **overrides) -> dict:
     return {
         "DATABASE_URL": database_url,
+        "QUEUE_URL": queue_beside(database_url),
         "SECRET_KEYS": [TEST_KEY],
         "BASE_URL": "http://tevreden.test",
         "RATELIMIT": None,

@@ -9,6 +9,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 
 from .. import __version__
+from . import invitations
 from . import schemas as s
 
 DESCRIPTION = """\
@@ -85,6 +86,9 @@ OPERATIONS: dict[tuple[str, str], dict] = {
                         "content": {"application/json": {"schema": s.InviteBody}}},
         "responses": {**ok(s.InviteResult, "Invitations created", "201"),
                       **errors("400", "401", "404", "409", "413", "422")}},
+    ("api.list_invitations", "get"): {
+        "parameters": [SURVEY_ID, {"in": "query", "schema": invitations.InvitationsQuery}],
+        "responses": {**ok(invitations.InvitationReport), **errors("401", "404", "422")}},
     ("api.show_contact_data", "get"): {
         "parameters": [{"in": "query", "schema": s.ContactQuery}],
         "responses": {**ok(s.ContactReport), **errors("401", "403", "422")}},

@@ -301,6 +301,8 @@ class ContactReport(Schema):
     contact = fields.String(required=True)
     count = fields.Integer(required=True)
     responses = fields.List(fields.Nested(ResponseItem), required=True)
+    invitations = fields.List(fields.Dict(), required=True, metadata={
+        "description": "Pending e-mail invitations that still hold the address."})
 
 
 class Deleted(Schema):

@@ -14,6 +14,7 @@ from ..errors import ApiError
 from ..models import Response, Survey
 from ..reports.counts import Filters, conditions, known_touchpoint
 from ..reports.export import csv_lines, file_name
+from ..reports.invitations import invitation_counts, invitation_page
 from ..reports.queries import score_report, target_report
 from ..retention import describe, forget, show_contact
 from ..schemas import TargetSchema, messages
@@ -25,6 +26,7 @@ from .auth import (
     require_export,
     site_surveys,
 )
+from .invitations import InvitationsQuery
 from .invites import create_invites
 from .schemas import ContactQuery, CsvQuery, InviteBody, ResponsesQuery, ScoreQuery
 
@@ -172,6 +174,18 @@ def export_csv(survey_id: str):
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/surveys/<survey_id>/invitations")
+def list_invitations(survey_id: str):
+    """Invitations by e-mail: counts and the newest first (addresses only until sent)."""
+    survey = owned_survey(survey_id)
+    params = load_query(InvitationsQuery())
+    page, more = invitation_page(survey, params["limit"], params["cursor"])
+    if not has_export_scope():  # addresses, like contact details, need an export token
+        page = [{**item, "email": None} for item in page]
+    return jsonify(**invitation_counts(survey), invitations=page,
+                   next_cursor=page[-1]["id"] if more else None, limit=params["limit"])
 
 
 @bp.post("/surveys/<survey_id>/invites")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import click
 from flask import Flask
@@ -43,15 +45,36 @@ def demo_cmd(app: Flask):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, type=int, show_default=True)
 @click.option("--workers", default=2, type=click.IntRange(1, 64), show_default=True)
+@click.option("--no-worker", is_flag=True,
+              help="Do not run the background jobs here (run `tevreden worker` instead).")
 @click.option("--json", "as_json", is_flag=True, help="Print the address as JSON on start.")
-def serve_cmd(host: str, port: int, workers: int, as_json: bool) -> None:
-    """Serve Tevreden with gunicorn (production)."""
+def serve_cmd(host: str, port: int, workers: int, no_worker: bool, as_json: bool) -> None:
+    """Serve Tevreden with gunicorn (production), and its background jobs."""
     from ..app import create_app
     from ..serve import serve
 
     create_app()  # fail fast, in this process, on bad configuration
     if as_json:
-        click.echo(json.dumps({"url": f"http://{host}:{port}", "workers": workers}))
-    serve(host, port, workers)
+        click.echo(json.dumps({"url": f"http://{host}:{port}", "workers": workers,
+                               "worker": not no_worker}))
+    # The jobs run in a process of their own, so `make run` stays one command.
+    worker = None if no_worker else subprocess.Popen(
+        [sys.executable, "-m", "server.cli", "worker"])
+    try:
+        serve(host, port, workers)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=15)
+
+
+@cli.command("worker")
+@click.option("--threads", default=2, type=click.IntRange(1, 16), show_default=True)
+def worker_cmd(threads: int) -> None:
+    """Run the background jobs: invitations, reminders, alerts, digests, purge."""
+    from ..app import create_app
+    from ..jobs.queue import run_worker
+
+    run_worker(create_app(), workers=threads)
 
 

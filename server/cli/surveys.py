@@ -44,16 +44,26 @@ def create_site_cmd(app: Flask, owner_email: str, name: str, origins: tuple, con
               show_default=True)
 @click.option("--recontact-days", type=int, default=90, show_default=True)
 @click.option("--sample-percent", type=int, default=100, show_default=True)
+@click.option("--invite-delay-days", type=int, default=7, show_default=True,
+              help="Days after a completed order that its invitation goes (0 = at once).")
+@click.option("--reminder-after-days", type=int, default=0, show_default=True,
+              help="Days after the invitation that a reminder goes to those who did not "
+                   "answer (0 = none).")
+@click.option("--invite-every-days", type=int, default=90, show_default=True,
+              help="At most one invitation per address in this many days.")
 def create_survey_cmd(app: Flask, site_ref: str, metric: str, name, lang: str, touchpoints,
                       retention_days: int, consent: str, recontact_days: int,
-                      sample_percent: int):
+                      sample_percent: int, invite_delay_days: int, reminder_after_days: int,
+                      invite_every_days: int):
     """Create a survey and print the snippet to paste."""
     from ..models import Survey
 
     site = find_site(site_ref)
     raw = {"metric": metric, "lang": lang, "touchpoints": list(touchpoints),
            "retention_days": retention_days, "consent_mode": consent,
-           "recontact_days": recontact_days, "sample_percent": sample_percent}
+           "recontact_days": recontact_days, "sample_percent": sample_percent,
+           "invite_delay_days": invite_delay_days, "reminder_after_days": reminder_after_days,
+           "invite_every_days": invite_every_days}
     if name:
         raw["name"] = name
     survey = Survey.create_for(site, **load(SurveySchema(), raw))

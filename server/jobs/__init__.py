@@ -1,1 +1,2 @@
-"""Work done off the request: the daily purge, and the threads that run such work."""
+"""Work done off the request on the huey queue: the daily purge, invitations and
+reminders; and the threads of a worker process (WAL checkpoints)."""

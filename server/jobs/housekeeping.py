@@ -1,23 +1,18 @@
-"""The daily purge inside the server: one run at a time across workers and instances.
+"""The daily purge: one run at a time across workers and instances.
 
-Every worker process starts one daemon thread (lazily, at its first request, so after
-gunicorn forks). The thread wakes every few minutes and tries to claim the `purge` job
-row with one conditional UPDATE; the database lets exactly one claimant win, whichever
-process or machine it runs on. Requests themselves never touch the job table.
+The queue's periodic `purge` task (server/jobs/tasks.py) checks every 15 minutes and tries to
+claim the `purge` job row with one conditional UPDATE; the database lets exactly one claimant
+win, whichever worker or machine it runs on. Requests themselves never touch the job table.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
-
-from flask import Flask
 
 from .. import retention
-from ..db import connection, write_transaction
+from ..db import write_transaction
 from ..models import Job, utcnow
-from .background import WorkerThread
 
 log = logging.getLogger("tevreden.housekeeping")
 
@@ -25,9 +20,6 @@ PURGE = "purge"
 EVERY = dt.timedelta(hours=24)
 # A claim outlives a crashed worker by at most this long; a purge takes seconds.
 LEASE = dt.timedelta(hours=1)
-CHECK_EVERY_SECONDS = 15 * 60
-
-Clock = Callable[[], dt.datetime]
 
 
 def claim(name: str, now: dt.datetime, every: dt.timedelta = EVERY,
@@ -64,35 +56,3 @@ def run_due_purge(now: dt.datetime | None = None) -> dict[str, int] | None:
         raise
     finish(PURGE, now)
     return result
-
-
-class Housekeeping(WorkerThread):
-    """Starts the background check once per worker process; the clock is injectable."""
-
-    name = "tevreden-housekeeping"
-
-    def __init__(self, app: Flask, clock: Clock = utcnow,
-                 interval: float = CHECK_EVERY_SECONDS):
-        super().__init__(interval)
-        self.app = app
-        self.clock = clock
-
-    def step(self) -> dict[str, int] | None:
-        return self.tick()
-
-    def tick(self) -> dict[str, int] | None:
-        """One check; never raises, so the thread survives a database hiccup."""
-        try:
-            with self.app.app_context(), connection():
-                return run_due_purge(self.clock())
-        except Exception:
-            log.exception("housekeeping: purge check failed")
-            return None
-
-
-def init_app(app: Flask) -> None:
-    """Run the daily purge in the background unless HOUSEKEEPING is False (tests)."""
-    housekeeping = Housekeeping(app, clock=app.config.get("HOUSEKEEPING_CLOCK", utcnow))
-    app.extensions["tevreden.housekeeping"] = housekeeping
-    if app.config.get("HOUSEKEEPING", not app.testing):
-        app.before_request(housekeeping.ensure_started)

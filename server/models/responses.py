@@ -20,6 +20,7 @@ from peewee import (
 
 from ..db import scrub_erased, write_transaction
 from .base import BaseModel, utcnow
+from .outbox import invitation_answered
 from .surveys import Survey
 
 FORM_MAX_AGE = 24 * 3600  # a widget form may be sent for a day after it was shown
@@ -94,6 +95,8 @@ class Response(BaseModel):
                 answer_id = cls.insert_unless_spent(survey, fields)
                 if answer_id is None:
                     raise AlreadyAnswered  # inside the transaction: the invitation rolls back
+                if invite:  # an e-mailed invitation: no reminder, and its address is erased
+                    invitation_answered(invite["id"])
         except IntegrityError:
             raise AlreadyAnswered from None
         return cls(id=answer_id, survey=survey, **fields)

@@ -39,6 +39,9 @@ class Survey(Versioned):
     retention_days = IntegerField(default=365)
     recontact_days = IntegerField(default=90)
     sample_percent = SmallIntegerField(default=100)
+    invite_delay_days = IntegerField(default=7)  # 0: the invitation goes at once
+    reminder_after_days = IntegerField(default=0)  # 0: no reminder
+    invite_every_days = IntegerField(default=90)  # per address
     baseline_from = DateField(null=True)
     baseline_to = DateField(null=True)
     target_value = FloatField(null=True)

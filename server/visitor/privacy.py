@@ -10,7 +10,7 @@ from flask_babel import gettext, refresh
 from ..core.scoring import SCALES
 from ..errors import ApiError
 from ..i18n import LANGUAGES, choose_language
-from ..models import Owner, Site, Survey
+from ..models import Hook, Invitation, Owner, Site, Survey
 
 bp = Blueprint("privacy", __name__)
 
@@ -61,4 +61,6 @@ def notice(survey: str):
         consent_wording=(consent.text_en if g.lang == "en" else consent.text_nl)
         if consent else None,
         authority_url=AUTHORITY_URL,
+        invitations=Hook.select().where(Hook.survey == found.id).exists()
+        or Invitation.select().where(Invitation.survey == found.id).exists(),
     )

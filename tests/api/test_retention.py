@@ -32,7 +32,7 @@ def test_purge_keeps_answers_just_inside_retention_and_deletes_those_just_outsid
     remaining = {r.id for r in Response.select()}
     assert remaining == {inside.id, boundary.id}
     assert outside.id not in remaining
-    assert result == {"deleted": 1, "tokens": 0}
+    assert result == {"deleted": 1, "tokens": 0, "invitations": 0}
 
 
 def test_each_survey_keeps_its_own_retention(make):
@@ -85,7 +85,8 @@ def test_purge_logs_counts_never_contents(make, caplog):
     with caplog.at_level(logging.INFO, logger="tevreden"):
         purge(now=NOW)
     lines = [r.getMessage() for r in caplog.records if r.name.startswith("tevreden")]
-    assert lines == ["purge: 1 responses past retention, 0 expired token records"]
+    assert lines == ["purge: 1 responses past retention, 0 expired token records, "
+                     "0 old invitations"]
     text = caplog.text
     for secret in ("Piet", "piet@example.nl", survey.id):
         assert secret not in text

@@ -10,11 +10,9 @@ import pytest
 
 from server import db as database
 from server import retention
-from server.app import create_app
 from server.jobs import housekeeping
 from server.jobs.housekeeping import PURGE, claim, run_due_purge
 from server.models import Job, Response
-from tests.conftest import settings_for
 
 NOW = dt.datetime(2026, 6, 15, 3, 0, 0)
 
@@ -69,12 +67,13 @@ def test_simultaneous_runs_purge_once_and_not_again_within_a_day(app, make, monk
     real_purge = retention.purge
     monkeypatch.setattr(retention, "purge", lambda now: calls.append(now) or real_purge(now))
     results = in_threads(3, lambda: run_due_purge(NOW))
-    assert sorted(results, key=bool) == [None, None, {"deleted": 1, "tokens": 0}]
+    assert sorted(results, key=bool) == [None, None, {"deleted": 1, "tokens": 0, "invitations": 0}]
     assert calls == [NOW]
     job = Job.get_by_id(PURGE)
     assert (job.last_run_at, job.claimed_until) == (NOW, None)
     assert run_due_purge(NOW + dt.timedelta(hours=23, minutes=59)) is None
-    assert run_due_purge(NOW + dt.timedelta(hours=24)) == {"deleted": 0, "tokens": 0}
+    assert run_due_purge(NOW + dt.timedelta(hours=24)) == {"deleted": 0, "tokens": 0,
+                                                           "invitations": 0}
     assert len(calls) == 2
 
 
@@ -95,35 +94,3 @@ def test_a_failed_purge_releases_the_claim_and_stays_due(app, monkeypatch):
     assert (job.last_run_at, job.claimed_until) == (None, None)
     monkeypatch.undo()
     assert run_due_purge(NOW + dt.timedelta(minutes=1)) is not None
-
-
-def test_the_server_purges_by_itself_with_its_own_clock(database_url, make):
-    """A request starts the worker's housekeeping thread, which purges on the injected clock."""
-    survey = make.survey(retention_days=5)
-    expired = Response.create(survey=survey, score=2, created_at=NOW - dt.timedelta(days=6))
-    recent = Response.create(survey=survey, score=8, created_at=NOW - dt.timedelta(days=4))
-    database.db.close()
-    served = create_app(settings_for(database_url, HOUSEKEEPING=True,
-                                     HOUSEKEEPING_CLOCK=lambda: NOW))
-    keeper = served.extensions["tevreden.housekeeping"]
-    try:
-        assert served.test_client().get("/healthz").status_code == 200
-        assert keeper.thread is not None and keeper.thread.daemon
-        deadline = time.monotonic() + 10
-        with database.connection():
-            while time.monotonic() < deadline:
-                job = Job.get_or_none(Job.name == PURGE)
-                if job and job.last_run_at:
-                    break
-                time.sleep(0.05)
-            assert job.last_run_at == NOW
-            assert [r.id for r in Response.select()] == [recent.id]
-            assert expired.id != recent.id
-    finally:
-        keeper.stop()
-    assert not keeper.thread.is_alive()
-
-
-def test_tests_and_cli_apps_run_no_background_thread(app, client):
-    client.get("/healthz")
-    assert app.extensions["tevreden.housekeeping"].thread is None

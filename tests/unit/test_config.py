@@ -43,6 +43,10 @@ def test_several_keys_first_signs(tmp_path):
         ("TEVREDEN_TRUSTED_PROXIES", "proxy.internal", "TEVREDEN_TRUSTED_PROXIES"),
         ("TEVREDEN_TRUSTED_PROXIES", "10.0.0.2, 10.0.0.0/33", "TEVREDEN_TRUSTED_PROXIES"),
         ("TEVREDEN_TRUSTED_PROXIES", "*", "TEVREDEN_TRUSTED_PROXIES"),
+        ("TEVREDEN_SMTP_URL", "mail.example.nl:25", "TEVREDEN_SMTP_URL"),
+        ("TEVREDEN_SMTP_URL", "smtp://mail.example.nl:port", "TEVREDEN_SMTP_URL"),
+        ("TEVREDEN_MAIL_FROM", "nobody", "TEVREDEN_MAIL_FROM"),
+        ("TEVREDEN_QUEUE_URL", "amqp://rabbit", "TEVREDEN_QUEUE_URL"),
     ],
 )
 def test_bad_configuration_is_one_clear_line(tmp_path, name, value, message):
@@ -56,6 +60,17 @@ def test_no_proxy_is_trusted_by_default_and_listed_ones_are(tmp_path):
     listed = load({"TEVREDEN_TRUSTED_PROXIES": " 10.0.0.2, 192.168.1.0/24,,fd00::/8 "},
                   tmp_path)["TRUSTED_PROXIES"]
     assert [str(network) for network in listed] == ["10.0.0.2/32", "192.168.1.0/24", "fd00::/8"]
+
+
+def test_mail_and_queue_defaults(tmp_path):
+    config = load({}, tmp_path)
+    assert config["SMTP_URL"] is None  # mails wait in the outbox
+    assert config["MAIL_FROM"] == "Tevreden <noreply@localhost>"
+    assert config["QUEUE_URL"] == f"sqlite:///{tmp_path}/queue.db"
+    redis = load({"TEVREDEN_QUEUE_URL": "redis://cache:6379/2",
+                  "TEVREDEN_SMTP_URL": "smtps://shop:geheim@mail.example.nl:465"}, tmp_path)
+    assert redis["QUEUE_URL"] == "redis://cache:6379/2"
+    assert redis["SMTP_URL"] == "smtps://shop:geheim@mail.example.nl:465"
 
 
 def test_ratelimit_off(tmp_path):
