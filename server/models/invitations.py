@@ -21,6 +21,7 @@ from peewee import (
 )
 
 from ..db import db, write_transaction
+from ..schemas import normalise_contact
 from .base import BaseModel, new_public_id, utcnow
 from .sites import Site
 from .surveys import Survey
@@ -29,7 +30,8 @@ HOOK_KINDS = ("generic", "woocommerce", "shopify")
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    """The same spelling answers' contacts get, so forget and show-contact find both."""
+    return normalise_contact(email)
 
 
 def email_hashes(email: str) -> list[str]:

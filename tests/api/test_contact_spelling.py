@@ -74,3 +74,9 @@ def test_addresses_stored_before_are_folded_and_stay_findable(app, capsys, monke
     assert data["count"] == 1 and data["responses"][0]["id"] == old[0].id
     code, data = run_cli(app, capsys, monkeypatch, "forget", "--contact", "STRASSE@example.nl")
     assert data == {"deleted": 1}
+
+
+def test_invitations_fold_addresses_as_answers_do():
+    from server.models.invitations import normalise_email
+
+    assert normalise_email(" ＡＮＮＡ@Example.nl ") == "anna@example.nl"
