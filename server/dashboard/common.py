@@ -35,6 +35,8 @@ FIELD_MESSAGES = {
     "sample_percent": _l("Enter a whole percentage from 1 to 100."),
     "origins": _l("Enter at least one origin like https://www.example.nl, one per line."),
     "contact_email": _l("Enter a valid e-mail address, or leave it empty."),
+    "brand_color": _l("Enter a colour like #1a7f37, or leave it empty."),
+    "position": _l("Choose bottom right or bottom left."),
     "due": _l("Enter a due date after the baseline period."),
     "baseline_from": _l("Enter both dates of the baseline period, the start first."),
     "baseline_to": _l("Enter both dates of the baseline period, the start first."),

@@ -10,7 +10,7 @@ from ..errors import ApiError
 from ..models import Site, Survey
 from ..reports.export import DIALECTS, csv_lines, file_name
 from ..reports.queries import score_report
-from . import auth, invitations, manage, privacy, target, tokens
+from . import auth, invitations, manage, privacy, sites, target, tokens
 from .auth import current_owner, login_required
 from .common import (
     day_text,
@@ -33,7 +33,7 @@ from .report import (
 )
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-for part in (auth, manage, target, tokens, privacy, invitations):
+for part in (auth, manage, target, tokens, privacy, invitations, sites):
     bp.register_blueprint(part.bp)
 
 

@@ -25,6 +25,7 @@ def owner_pages(shop) -> dict[str, str]:  # noqa: F811 (the fixture's value)
             "settings": f"/dashboard/surveys/{survey.id}/settings",
             "install": f"/dashboard/surveys/{survey.id}/install",
             "tokens": f"/dashboard/sites/{site.id}/tokens",
+            "site-settings": f"/dashboard/sites/{site.id}/settings",
             "privacy": f"/dashboard/sites/{site.id}/privacy?contact=klant%40example.nl",
             "missing": "/dashboard/surveys/bestaat-niet"}
 
