@@ -82,6 +82,7 @@ class SurveySchema(Schema):
     recontact_days = fields.Integer(load_default=90, validate=validate.Range(min=0, max=3650))
     sample_percent = fields.Integer(load_default=100, validate=validate.Range(min=1, max=100))
     active = fields.Boolean()
+    scrub_comments = fields.Boolean(load_default=True)
 
     @post_load
     def tidy(self, data, **kwargs):

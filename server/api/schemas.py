@@ -133,6 +133,9 @@ class SurveyOut(Schema):
     active = fields.Boolean(required=True)
     consent_mode = fields.String(required=True)
     retention_days = fields.Integer(required=True)
+    scrub_comments = fields.Boolean(required=True, metadata={
+        "description": "Comments are stored with e-mail addresses, phone numbers, IBANs and "
+                       "postcodes replaced by [email], [phone], [iban], [postcode]."})
     created_at = fields.String(required=True, metadata={"format": "date-time"})
     snippet = fields.String(required=True, metadata={"description": "The line to paste."})
 

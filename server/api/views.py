@@ -78,7 +78,8 @@ def survey_json(survey: Survey) -> dict:
         "id": survey.id, "name": survey.name, "metric": survey.metric,
         "lang": survey.default_language, "touchpoints": survey.touchpoints,
         "active": survey.active, "consent_mode": survey.consent_mode,
-        "retention_days": survey.retention_days, "created_at": iso(survey.created_at),
+        "retention_days": survey.retention_days, "scrub_comments": survey.scrub_comments,
+        "created_at": iso(survey.created_at),
         "snippet": survey.snippet(current_app.config["BASE_URL"]),
     }
 

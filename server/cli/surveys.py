@@ -38,16 +38,19 @@ def create_site_cmd(app: Flask, owner_email: str, name: str, origins: tuple, con
               show_default=True)
 @click.option("--recontact-days", type=int, default=90, show_default=True)
 @click.option("--sample-percent", type=int, default=100, show_default=True)
+@click.option("--scrub-comments/--keep-comments", default=True, show_default=True,
+              help="Replace e-mail addresses, phone numbers, IBANs and postcodes in comments.")
 def create_survey_cmd(app: Flask, site_ref: str, metric: str, name, lang: str, touchpoints,
                       retention_days: int, consent: str, recontact_days: int,
-                      sample_percent: int):
+                      sample_percent: int, scrub_comments: bool):
     """Create a survey and print the snippet to paste."""
     from ..models import Survey
 
     site = find_site(site_ref)
     raw = {"metric": metric, "lang": lang, "touchpoints": list(touchpoints),
            "retention_days": retention_days, "consent_mode": consent,
-           "recontact_days": recontact_days, "sample_percent": sample_percent}
+           "recontact_days": recontact_days, "sample_percent": sample_percent,
+           "scrub_comments": scrub_comments}
     if name:
         raw["name"] = name
     survey = Survey.create_for(site, **load(SurveySchema(), raw))

@@ -77,7 +77,8 @@ class Response(BaseModel):
         """
         now = utcnow()
         fields = {
-            "score": answer["score"], "comment": answer.get("comment"),
+            "score": answer["score"],
+            "comment": survey.stored_comment(answer.get("comment")),
             "touchpoint": answer.get("touchpoint"), "segment": answer.get("segment"),
             "language": language, "created_at": now, "token_id": token_id,
             **consent_fields(survey, answer, now),
@@ -123,7 +124,7 @@ class Response(BaseModel):
             raise TooLate
         changes = consent_fields(self.survey, details, now)
         if details.get("comment"):
-            changes["comment"] = details["comment"]
+            changes["comment"] = self.survey.stored_comment(details["comment"])
         if changes:
             changes["updated_at"] = now
             with write_transaction():

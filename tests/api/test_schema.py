@@ -1,5 +1,7 @@
 """Migrations: an empty database migrated gives exactly the schema the models declare."""
 
+from pathlib import Path
+
 from playhouse.schema_diff import diff_models
 
 from server import db as database
@@ -50,10 +52,15 @@ def test_contact_look_up_uses_the_partial_index(app):
     assert "response_contact" in plan, plan
 
 
+def newest_migration() -> str:
+    """The name of the last numbered migration file."""
+    return max(path.stem for path in Path(database.MIGRATIONS_DIR).glob("[0-9]*.py"))
+
+
 def test_migrate_is_idempotent(app):
     first = database.schema_version()
     assert database.migrate() == []
-    assert database.schema_version() == first == "0007_survey_version"
+    assert database.schema_version() == first == newest_migration()
     assert database.pending_migrations() == []
 
 
@@ -80,8 +87,8 @@ def test_the_survey_version_migration_goes_down_and_up_again(app):
     runner = Runner(database.db.obj, directory=database.MIGRATIONS_DIR)
     assert state() == (0, True)
     try:
-        assert runner.down() == ["0007_survey_version"]
+        assert runner.down("0007_survey_version")[-1] == "0007_survey_version"
         assert state() == (1 if database.is_postgres() else 0, False)
     finally:
-        assert runner.up() == ["0007_survey_version"]
+        assert runner.up()[0] == "0007_survey_version"
     assert state() == (0, True)
