@@ -6,8 +6,9 @@ import re
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from ..core.periods import INTERVALS
+from ..core.periods import COMPARISONS, INTERVALS
 from ..schemas import SUPPORTED_DAYS, TAG, TAG_MESSAGE
+from .insight_schemas import Comparison
 
 # An order number or ticket id: enough for the shop to follow up, never who the customer is.
 REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/#-]{0,63}$")
@@ -54,6 +55,10 @@ class ScoreQuery(PeriodQuery):
     interval = fields.String(load_default="month", validate=validate.OneOf(INTERVALS), metadata={
         "description": "Length of each period in `series`: Amsterdam days, ISO weeks or "
                        "calendar months."})
+    compare = fields.String(load_default=None, validate=validate.OneOf(COMPARISONS), metadata={
+        "description": "Add `comparison`: the period against the one just before it "
+                       "(`previous`) or the same days a year earlier (`year`). Without "
+                       "`from`/`to` the period is the last 30 days up to today."})
 
 
 class ResponsesQuery(PeriodQuery):
@@ -235,6 +240,7 @@ class ScoreReport(Summary):
     filters = fields.Nested(FilterEcho, required=True)
     target = fields.Nested(Target, allow_none=True, required=True)
     suggested_targets = fields.Nested(SuggestedTargets, allow_none=True, required=True)
+    comparison = fields.Nested(Comparison, metadata={"description": "Only with `compare`."})
 
 
 class TargetResult(Schema):

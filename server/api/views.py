@@ -12,6 +12,7 @@ from marshmallow import Schema, ValidationError
 from ..core.periods import iso, local_today
 from ..errors import ApiError
 from ..models import Response, Survey
+from ..reports.comparisons import comparison, with_compared_period
 from ..reports.counts import Filters, conditions, known_touchpoint
 from ..reports.export import csv_lines, file_name
 from ..reports.queries import score_report, target_report
@@ -102,7 +103,12 @@ def score(survey_id: str):
     """Score, margin of error, trend, touchpoints and target progress."""
     survey = owned_survey(survey_id)
     params = load_query(ScoreQuery())
-    return jsonify(score_report(survey, period_filters(survey, params), params["interval"]))
+    filters = period_filters(survey, params)
+    if not params["compare"]:
+        return jsonify(score_report(survey, filters, params["interval"]))
+    filters = with_compared_period(filters, local_today())
+    return jsonify({**score_report(survey, filters, params["interval"]),
+                    "comparison": comparison(survey, filters, params["compare"])})
 
 
 @bp.put("/surveys/<survey_id>/target")

@@ -29,6 +29,7 @@ from .report import (
     recent_comments,
     segments,
     trend_chart,
+    trend_verdict,
 )
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -72,7 +73,7 @@ def overview():
     surveys: dict[int, list] = {site.id: [] for site in sites}
     for survey in Survey.owned_by(owner).order_by(Survey.created_at, Survey.id):
         change = period_change(survey)
-        arrow, words = change_text(survey.metric, change["change"])
+        arrow, words = change_text(survey.metric, change)
         surveys[survey.site_id].append({"survey": survey, "arrow": arrow, "words": words,
                                         **change})
     return render_template("dashboard/overview.html", sites=sites, surveys=surveys)
@@ -89,6 +90,7 @@ def survey_page(survey_id: str):
         "survey": survey, "site": survey.site, "form": form, "report": report,
         "segments": segments(survey), "groups": group_labels(survey.metric),
         "trend": trend_chart(survey, report),
+        "verdict": trend_verdict(survey, form.filters),
         "distribution": distribution_chart(survey, report),
         "comments": recent_comments(survey, form.filters),
         "query": {k: v for k, v in form.values.items() if v and k not in form.errors},
