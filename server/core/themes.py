@@ -58,31 +58,56 @@ def stems(word: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class _Part:
-    """One word of a keyword, ready to compare with a comment's words."""
+    """One word of a keyword: its spelling, its stems (None: this spelling only), and the
+    heads it starts compounds with."""
 
     text: str
-    stems: tuple[str, ...] | None  # None: this spelling only
-    compound: bool
+    stems: tuple[str, ...] | None
+    heads: tuple[str, ...]
 
     @classmethod
     def of(cls, text: str) -> _Part:
         exact = text.startswith("=")
         text = text.lstrip("=")
-        return cls(text, None if exact else stems(text), len(text) >= COMPOUND_MIN)
+        found = None if exact else stems(text)
+        heads = tuple(dict.fromkeys(h for h in (text, *(found or ())) if len(h) >= COMPOUND_MIN))
+        return cls(text, found, heads)
 
-    def span(self, word: str, word_stems: tuple[str, str]) -> tuple[int, int] | None:
-        """Which letters of `word` this part covers, or None."""
-        if word == self.text or (self.stems and any(
-                a == b for a, b in zip(self.stems, word_stems, strict=True))):
-            return 0, len(word)
-        if not self.compound:
-            return None
-        for head in (self.text, *(s for s in self.stems or () if len(s) >= COMPOUND_MIN)):
-            if word.startswith(head):
-                return 0, len(head)
-        if word.endswith(self.text):
-            return len(word) - len(self.text), len(word)
-        return None
+
+class _Index:
+    """Keyword parts by spelling, stem, compound head and compound tail: a word is looked up,
+    never compared with every keyword."""
+
+    def __init__(self) -> None:
+        self.whole: dict[tuple[int, str], list[int]] = {}  # (0 word, 1 nl stem, 2 en stem)
+        self.heads: dict[str, list[int]] = {}
+        self.tails: dict[str, list[int]] = {}
+        self.lengths: set[int] = set()
+
+    def add(self, number: int, part: _Part) -> None:
+        self.whole.setdefault((0, part.text), []).append(number)
+        for kind, stem in enumerate(part.stems or (), 1):
+            self.whole.setdefault((kind, stem), []).append(number)
+        for head in part.heads:
+            self.heads.setdefault(head, []).append(number)
+            self.lengths.add(len(head))
+        if len(part.text) >= COMPOUND_MIN:
+            self.tails.setdefault(part.text, []).append(number)
+            self.lengths.add(len(part.text))
+
+    def spans(self, word: str) -> dict[int, tuple[int, int]]:
+        """Part number -> the letters of `word` it covers (the whole word where it can)."""
+        found: dict[int, tuple[int, int]] = {}
+        for length in sorted(self.lengths, reverse=True):
+            if length < len(word):
+                for number in self.heads.get(word[:length], ()):
+                    found.setdefault(number, (0, length))
+                for number in self.tails.get(word[-length:], ()):
+                    found.setdefault(number, (len(word) - length, len(word)))
+        for key in ((0, word), *enumerate(stems(word), 1)):
+            for number in self.whole.get(key, ()):
+                found[number] = (0, len(word))
+        return found
 
 
 class Tagger:
@@ -90,46 +115,56 @@ class Tagger:
 
     def __init__(self, themes: Iterable[Theme]):
         self.themes = list(themes)
-        self.single: list[tuple[_Part, str, int]] = []
-        self.phrases: list[tuple[tuple[_Part, ...], str]] = []
+        self.parts: list[tuple[str, int, int, int]] = []  # theme, phrase, position, length
+        self.phrase_lengths: dict[int, int] = {}
+        self.phrase_themes: dict[int, str] = {}
+        self.index = _Index()
+        phrase = 0
         for theme in self.themes:
             for keyword in theme.keywords:
-                parts = tuple(_Part.of(("=" if piece.startswith("=") else "") + word)
-                              for piece in keyword.lower().split() for word in words(piece))
-                if len(parts) == 1:
-                    self.single.append((parts[0], theme.id, len(parts[0].text)))
-                elif parts:
-                    self.phrases.append((parts, theme.id))
-        self.cache: dict[str, list[tuple[str, tuple[int, int], int]]] = {}
+                parts = [_Part.of(("=" if piece.startswith("=") else "") + word)
+                         for piece in keyword.lower().split() for word in words(piece)]
+                phrase += 1
+                self.phrase_lengths[phrase] = len(parts)
+                self.phrase_themes[phrase] = theme.id
+                for position, part in enumerate(parts):
+                    self.index.add(len(self.parts), part)
+                    self.parts.append((theme.id, phrase, position, len(part.text)))
+        self.cache: dict[str, tuple[set[str], set[tuple[int, int]]]] = {}
 
-    def _matches(self, word: str) -> list[tuple[str, tuple[int, int], int]]:
+    def _word(self, word: str) -> tuple[set[str], set[tuple[int, int]]]:
+        """The themes a word names alone, and the (phrase, position) parts it is."""
         found = self.cache.get(word)
-        if found is None:
-            word_stems = stems(word)
-            found = [(theme, span, length) for part, theme, length in self.single
-                     if (span := part.span(word, word_stems)) is not None]
-            if len(self.cache) < CACHE_MAX:
-                self.cache[word] = found
-        return found
-
-    def _word_themes(self, word: str) -> set[str]:
-        """Themes of one word: the longest claims on overlapping letters win."""
-        taken: list[tuple[int, int]] = []
+        if found is not None:
+            return found
         themes: set[str] = set()
-        for theme, (start, end), _length in sorted(self._matches(word), key=lambda m: -m[2]):
-            if all(end <= s or start >= e for s, e in taken) or theme in themes:
+        in_phrases: set[tuple[int, int]] = set()
+        taken: list[tuple[int, int]] = []
+        # Where keywords claim overlapping letters, the longest wins.
+        spans = self.index.spans(word)
+        for number, (start, end) in sorted(spans.items(), key=lambda m: -self.parts[m[0]][3]):
+            theme, phrase, position, _length = self.parts[number]
+            if self.phrase_lengths[phrase] > 1:
+                if (start, end) == (0, len(word)):
+                    in_phrases.add((phrase, position))
+            elif theme in themes or all(end <= s or start >= e for s, e in taken):
                 taken.append((start, end))
                 themes.add(theme)
-        return themes
+        found = (themes, in_phrases)
+        if len(self.cache) < CACHE_MAX:
+            self.cache[word] = found
+        return found
 
-    def _phrase_themes(self, clause: list[str]) -> set[str]:
-        found = set()
-        for parts, theme in self.phrases:
-            for i in range(len(clause) - len(parts) + 1):
-                if all(part.span(clause[i + j], stems(clause[i + j])) == (0, len(clause[i + j]))
-                       or clause[i + j] == part.text for j, part in enumerate(parts)):
-                    found.add(theme)
-                    break
+    def _clause(self, clause: list[str]) -> set[str]:
+        found: set[str] = set()
+        matched = [self._word(word) for word in clause]
+        for i, (themes, in_phrases) in enumerate(matched):
+            found |= themes
+            for phrase, position in in_phrases:
+                length = self.phrase_lengths[phrase]
+                if position == 0 and i + length <= len(clause) and all(
+                        (phrase, j) in matched[i + j][1] for j in range(1, length)):
+                    found.add(self.phrase_themes[phrase])
         return found
 
     def tag(self, text: str | None) -> list[str]:
@@ -139,10 +174,6 @@ class Tagger:
         found: set[str] = set()
         for clause_text in CLAUSE.split(text.lower()):
             clause = words(clause_text)
-            if not clause or (NEGATIONS.intersection(clause) and NEEDED.intersection(clause)):
-                continue
-            for word in clause:
-                found |= self._word_themes(word)
-            if self.phrases:
-                found |= self._phrase_themes(clause)
+            if clause and not (NEGATIONS.intersection(clause) and NEEDED.intersection(clause)):
+                found |= self._clause(clause)
         return [theme.id for theme in self.themes if theme.id in found]
