@@ -7,6 +7,7 @@ import re
 from urllib.parse import urlsplit
 
 from marshmallow import (
+    RAISE,
     Schema,
     ValidationError,
     fields,
@@ -125,6 +126,29 @@ class TargetSchema(Schema):
             low, high = SCALES["ces"]
         if not low <= data["target"] <= high:
             raise ValidationError(f"The target must lie between {low} and {high}.", "target")
+
+
+class ThemeSchema(Schema):
+    """An owner's theme: its name and the keywords that find it."""
+
+    class Meta:
+        unknown = RAISE
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    keywords = fields.List(fields.String(validate=validate.Length(min=1, max=60)),
+                           required=True, validate=validate.Length(min=1, max=100), metadata={
+        "description": "Words that find the theme, in any form: 'fiets' finds fietsen and "
+                       "fietsbel; '=word' only that spelling (and compounds); several words "
+                       "in a row, e.g. 'te laat'."})
+
+    @post_load
+    def tidy(self, data, **kwargs):
+        data["name"] = data["name"].strip()
+        data["keywords"] = list(dict.fromkeys(k.strip().lower() for k in data["keywords"]
+                                              if k.strip()))
+        if not data["keywords"] or not data["name"]:
+            raise ValidationError("Give a name and at least one keyword.", "keywords")
+        return data
 
 
 def messages(error: ValidationError) -> dict[str, list[str]]:

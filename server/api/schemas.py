@@ -7,6 +7,7 @@ import re
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from ..core.periods import COMPARISONS, INTERVALS
+from ..core.scoring import GROUPS
 from ..schemas import SUPPORTED_DAYS, TAG, TAG_MESSAGE
 from .insight_schemas import Comparison
 
@@ -62,6 +63,12 @@ class ScoreQuery(PeriodQuery):
 
 
 class ResponsesQuery(PeriodQuery):
+    theme = fields.String(load_default=None, validate=validate.Regexp(TAG, error=TAG_MESSAGE),
+                          metadata={"description": "Only answers whose comment is about this "
+                                    "theme (an id from GET …/themes)."})
+    group = fields.String(load_default=None, validate=validate.OneOf(GROUPS), metadata={
+        "description": "NPS promoters (9-10), passives (7-8) or detractors (0-6); CSAT 4-5, "
+                       "3, 1-2; CES 5-7, 4, 1-3."})
     cursor = fields.String(load_default=None, validate=validate.Length(max=100), metadata={
         "description": "`next_cursor` of the previous page; leave out for the newest answers."})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PAGE),
@@ -262,6 +269,8 @@ class ResponseItem(Schema):
         "format": "date-time", "description": "export scope only"})
     consent_version = fields.Integer(allow_none=True, metadata={"description": "export scope only"})
     contact = fields.String(allow_none=True, metadata={"description": "export scope only"})
+    themes = fields.List(fields.String(), required=True, metadata={
+        "description": "Ids of the themes the comment is about."})
 
 
 class ResponsePage(Schema):

@@ -15,6 +15,7 @@ customer service`) tags nothing: what it names did not happen.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,7 +31,8 @@ NEGATIONS = frozenset("geen niet niets nooit no not never nothing didn "
                       "don doesn wasn without zonder".split())
 NEEDED = frozenset("nodig hoefde hoeven hoefden hoeft need needed needing".split())
 
-_STEMMERS = (snowballstemmer.stemmer("dutch"), snowballstemmer.stemmer("english"))
+# A Snowball stemmer keeps the word it works on in itself: one pair per thread.
+_local = threading.local()
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,12 @@ def words(text: str) -> list[str]:
 
 
 def stems(word: str) -> tuple[str, str]:
-    return tuple(stemmer.stemWord(word) for stemmer in _STEMMERS)  # type: ignore[return-value]
+    """The word's Dutch and English Snowball stems."""
+    pair = getattr(_local, "stemmers", None)
+    if pair is None:
+        pair = _local.stemmers = (snowballstemmer.stemmer("dutch"),
+                                  snowballstemmer.stemmer("english"))
+    return pair[0].stemWord(word), pair[1].stemWord(word)
 
 
 @dataclass(frozen=True)

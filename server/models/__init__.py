@@ -13,9 +13,11 @@ from .responses import (
 )
 from .sites import ApiToken, Owner, Site
 from .surveys import ConsentText, Survey
+from .themes import SurveyTheme, delete_theme, save_theme, survey_themes
 
-MODELS = [Owner, Site, Survey, ConsentText, Response, UsedToken, ApiToken, Job]
+MODELS = [Owner, Site, Survey, ConsentText, Response, UsedToken, ApiToken, Job, SurveyTheme]
 
 __all__ = ["FORM_MAX_AGE", "INVITE_MAX_AGE", "MODELS", "SECOND_STEP_WINDOW", "AlreadyAnswered",
            "ApiToken", "BaseModel", "ConsentText", "Job", "ListField", "Owner", "Response",
-           "Site", "Survey", "TooLate", "UsedToken", "Versioned", "utcnow"]
+           "Site", "Survey", "SurveyTheme", "TooLate", "UsedToken", "Versioned", "delete_theme",
+           "save_theme", "survey_themes", "utcnow"]

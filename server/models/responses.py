@@ -21,6 +21,7 @@ from peewee import (
 from ..db import write_transaction
 from .base import BaseModel, utcnow
 from .surveys import Survey
+from .themes import ThemesField, comment_fields
 
 FORM_MAX_AGE = 24 * 3600  # a widget form may be sent for a day after it was shown
 INVITE_MAX_AGE = 30 * 24 * 3600  # an e-mail is often read days later
@@ -49,7 +50,8 @@ class Response(BaseModel):
 
     survey = ForeignKeyField(Survey, backref="responses", on_delete="CASCADE")
     score = SmallIntegerField()
-    comment = TextField(null=True)
+    comment = TextField(null=True)  # scrubbed unless the survey says not (comment_fields)
+    themes = ThemesField(null=True)  # ids of the themes the comment is about
     touchpoint = CharField(max_length=64, null=True)
     segment = CharField(max_length=64, null=True)
     # From an e-mail invitation: the shop's order number, so it can follow up on its side.
@@ -77,8 +79,7 @@ class Response(BaseModel):
         """
         now = utcnow()
         fields = {
-            "score": answer["score"],
-            "comment": survey.stored_comment(answer.get("comment")),
+            "score": answer["score"], **comment_fields(survey, answer.get("comment")),
             "touchpoint": answer.get("touchpoint"), "segment": answer.get("segment"),
             "language": language, "created_at": now, "token_id": token_id,
             **consent_fields(survey, answer, now),
@@ -103,8 +104,9 @@ class Response(BaseModel):
     def insert_unless_spent(cls, survey: Survey, fields: dict) -> int | None:
         """INSERT ... SELECT the values unless an erased answer left the token spent; the id."""
         columns = [cls.survey, *(getattr(cls, name) for name in fields)]
-        values = [Value(survey.id), *(Value(value, converter=getattr(cls, name).db_value)
-                                      for name, value in fields.items())]
+        # unpack=False: a list (the themes) is one value for its field to convert, not a tuple.
+        values = [Value(survey.id), *(Value(value, converter=getattr(cls, name).db_value,
+                                            unpack=False) for name, value in fields.items())]
         spent = UsedToken.select().where(UsedToken.token_id == fields["token_id"])
         query = cls.insert_from(Select(columns=values).where(~fn.EXISTS(spent)), columns)
         row = next(iter(query.returning(cls.id).tuples().execute()), None)
@@ -124,7 +126,7 @@ class Response(BaseModel):
             raise TooLate
         changes = consent_fields(self.survey, details, now)
         if details.get("comment"):
-            changes["comment"] = self.survey.stored_comment(details["comment"])
+            changes.update(comment_fields(self.survey, details["comment"]))
         if changes:
             changes["updated_at"] = now
             with write_transaction():

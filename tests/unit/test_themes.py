@@ -71,3 +71,16 @@ def test_precision_and_recall_on_the_labelled_comments(language):
     print(f"\n{language}: {count} comments, precision {precision:.3f}, recall {recall:.3f}")
     assert count >= 150
     assert precision >= 0.85 and recall >= 0.80
+
+
+def test_threads_tag_alike():
+    """gunicorn's threads share a tagger: each must get the answers one thread gets."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    comments = [json.loads(line)["text"] for line in
+                LABELLED.read_text(encoding="utf-8").splitlines()]
+    expected = [Tagger(BUILT_IN).tag(comment) for comment in comments]
+    shared = Tagger(BUILT_IN)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(shared.tag, comments * 4))
+    assert results == expected * 4
