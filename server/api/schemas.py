@@ -63,6 +63,9 @@ class ScoreQuery(PeriodQuery):
 
 
 class ResponsesQuery(PeriodQuery):
+    q = fields.String(load_default=None, validate=validate.Length(max=200), metadata={
+        "description": "Words the comment holds, each in any of its forms (bezorging finds "
+                       "bezorgd and bezorger): the database's full-text search."})
     theme = fields.String(load_default=None, validate=validate.Regexp(TAG, error=TAG_MESSAGE),
                           metadata={"description": "Only answers whose comment is about this "
                                     "theme (an id from GET …/themes)."})

@@ -125,7 +125,8 @@ def list_responses(survey_id: str):
     survey = owned_survey(survey_id)
     params = load_query(ResponsesQuery())
     query = Response.select().where(*conditions(survey, period_filters(survey, params)),
-                                    *answer_filters(survey, params["theme"], params["group"]))
+                                    *answer_filters(survey, params["theme"], params["group"],
+                                                   params["q"]))
     if params["cursor"]:
         # Keyset paging on the id: answers arriving meanwhile never shift a page.
         query = query.where(Response.id < decode_cursor(params["cursor"]))

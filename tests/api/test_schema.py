@@ -11,8 +11,14 @@ FORBIDDEN = ("ip", "ip_address", "remote_addr", "user_agent", "useragent", "refe
              "host_page", "cookie")
 
 
+# PostgreSQL's comment search (migration 0012) is an expression index that models cannot say.
+UNMODELLED_INDEXES = {"response_comment_search"}
+
+
 def test_migrated_schema_matches_models(app):
     diff = diff_models(database.db.obj, MODELS)
+    diff = diff._replace(drop_indexes=[index for index in diff.drop_indexes
+                                       if index.name not in UNMODELLED_INDEXES])
     assert not diff, diff
     for model in MODELS:
         table = model._meta.table_name

@@ -79,7 +79,8 @@ def test_threads_tag_alike():
 
     comments = [json.loads(line)["text"] for line in
                 LABELLED.read_text(encoding="utf-8").splitlines()]
-    expected = [Tagger(BUILT_IN).tag(comment) for comment in comments]
+    alone = Tagger(BUILT_IN)
+    expected = [alone.tag(comment) for comment in comments]
     shared = Tagger(BUILT_IN)
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(shared.tag, comments * 4))
