@@ -6,12 +6,13 @@ from flask import Blueprint, Response, g, render_template, request, stream_with_
 from flask_babel import gettext as _
 
 from ..errors import ApiError
-from ..models import Site, Survey
+from ..models import Site, Survey, survey_themes
 from ..reports.export import DIALECTS, csv_lines, file_name
 from ..reports.queries import score_report
-from . import auth, manage, privacy, target, tokens
+from . import auth, comments, manage, privacy, target, tokens
 from .auth import current_owner, login_required
 from .common import (
+    change_number,
     day_text,
     margin_text,
     moment_text,
@@ -33,7 +34,7 @@ from .report import (
 )
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-for part in (auth, manage, target, tokens, privacy):
+for part in (auth, manage, target, tokens, privacy, comments):
     bp.register_blueprint(part.bp)
 
 
@@ -59,7 +60,7 @@ def private(response):
 def dashboard_globals() -> dict:
     return {"csrf_token": auth.csrf_token, "owner": current_owner(), "lang": g.get("lang"),
             "score_text": score_text, "margin_text": margin_text, "number_text": number_text,
-            "day_text": day_text, "moment_text": moment_text, "group_of": group_of}
+            "change_number": change_number, "day_text": day_text, "moment_text": moment_text, "group_of": group_of}
 
 
 @bp.route("/", methods=["GET"])
@@ -94,7 +95,9 @@ def survey_page(survey_id: str):
         "distribution": distribution_chart(survey, report),
         "comments": recent_comments(survey, form.filters),
         "query": {k: v for k, v in form.values.items() if v and k not in form.errors},
+        "theme_names": {theme.id: theme.name(g.lang) for theme in survey_themes(survey)},
     }
+    context["drivers"] = comments.drivers(survey, form.filters, context["query"])
     # htmx asks for the report only; a history restore or a plain GET gets the whole page.
     fragment = (request.headers.get("HX-Request") == "true"
                 and request.headers.get("HX-Target") == "report"

@@ -20,7 +20,7 @@ from ..reports.counts import Filters, conditions, histogram, known_touchpoint
 from ..schemas import SUPPORTED_DAYS, TAG
 from .common import METRIC_NAMES, number_text, score_text
 
-RECENT_COMMENTS = 20
+RECENT_COMMENTS = 5  # the rest are on the comments page, with search and filters
 # Year 1 or 9999 would overflow the time-zone arithmetic of the queries.
 
 

@@ -48,7 +48,7 @@ def test_overview_shows_score_n_and_no_clear_change_on_few_answers(client, surve
     assert "Na aankoop" in page and "Fietsenwinkel" in page
     trend = re.search(r'<td class="trend[^"]*">(.*?)</td>', page, re.S).group(1)
     assert "▼" not in trend and "geen duidelijke verandering" in trend
-    assert "verschil -50" in trend
+    assert "verschil −50" in trend
     assert '<td class="score-cell">0</td>' in page
 
 
@@ -66,11 +66,11 @@ def test_the_report_says_whether_the_period_changed_and_what_it_needs(client, su
     answers(survey, [10] * 55 + [3] * 45, at(5))
     page = page_of(client, survey, "?lang=en")
     verdict = page[page.index('data-testid="verdict"'):]
-    assert "no clear change" in verdict[:2000] and "difference -10" in verdict[:2000]
+    assert "no clear change" in verdict[:2000] and "difference −10" in verdict[:2000]
     assert "To see a change of 5 points as significant, each period needs about" in page
     answers(survey, [3] * 200, at(5))
     page = page_of(client, survey, "?lang=en")
-    assert "a clear change of -" in page
+    assert "a clear change of −" in page
 
 
 def test_overview_says_when_there_is_nothing_to_compare(client, survey):
