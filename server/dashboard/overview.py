@@ -60,7 +60,8 @@ def private(response):
 def dashboard_globals() -> dict:
     return {"csrf_token": auth.csrf_token, "owner": current_owner(), "lang": g.get("lang"),
             "score_text": score_text, "margin_text": margin_text, "number_text": number_text,
-            "change_number": change_number, "day_text": day_text, "moment_text": moment_text, "group_of": group_of}
+            "change_number": change_number, "day_text": day_text, "moment_text": moment_text,
+            "group_of": group_of}
 
 
 @bp.route("/", methods=["GET"])
