@@ -14,6 +14,7 @@ customer service`) tags nothing: what it names did not happen.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -73,6 +74,7 @@ class _Part:
     heads: tuple[str, ...]
 
     @classmethod
+    @functools.lru_cache(maxsize=4096)  # keywords recur in every survey's tagger
     def of(cls, text: str) -> _Part:
         exact = text.startswith("=")
         text = text.lstrip("=")

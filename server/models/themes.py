@@ -69,7 +69,7 @@ def comment_fields(survey: Survey, text: str | None) -> dict:
     """What is stored of a comment: its text (scrubbed unless the owner chose not) and the
     ids of the themes it is about."""
     comment = survey.stored_comment(text)
-    return {"comment": comment, "themes": tagger_for(survey).tag(comment)}
+    return {"comment": comment, "themes": tagger_for(survey).tag(comment) if comment else []}
 
 
 def save_theme(survey: Survey, key: str, name: str,

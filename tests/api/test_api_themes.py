@@ -147,3 +147,18 @@ def test_add_theme_on_the_command_line(tevreden, survey):  # noqa: F811
     code, out, _ = tevreden("add-theme", "--survey", survey.id, "--id", "Fout!", "--name", "X",
                             "--keyword", "x", "--json")
     assert code != 0 and "error" in as_json(out)
+
+
+def test_migrating_tags_the_comments_stored_before(app, survey):
+    from playhouse.migrations import Runner
+
+    from server import db as database
+
+    answer = Response.create(survey=survey, score=3, comment="Pakket kwam te laat")
+    runner = Runner(database.db.obj, directory=database.MIGRATIONS_DIR)
+    try:
+        assert "0011_themes" in runner.down("0011_themes")
+        assert "themes" not in {c.name for c in database.db.get_columns("response")}
+    finally:
+        runner.up()
+    assert Response.get_by_id(answer.id).themes == ["delivery"]
