@@ -51,8 +51,11 @@ class Theme:
 
 def words(text: str) -> list[str]:
     """The comment's words, lower case, accents kept apart (é -> e)."""
-    folded = unicodedata.normalize("NFKD", text.lower())
-    return WORD.findall("".join(c for c in folded if not unicodedata.combining(c)))
+    text = text.lower()
+    if not text.isascii():
+        folded = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in folded if not unicodedata.combining(c))
+    return WORD.findall(text)
 
 
 def stems(word: str) -> tuple[str, str]:
@@ -113,7 +116,8 @@ class _Index:
                     found.setdefault(number, (0, length))
                 for number in self.tails.get(word[-length:], ()):
                     found.setdefault(number, (len(word) - length, len(word)))
-        for key in ((0, word), *enumerate(stems(word), 1)):
+        # Numbers (order numbers, prices) have no other forms worth stemming.
+        for key in ((0, word), *(() if word.isdigit() else enumerate(stems(word), 1))):
             for number in self.whole.get(key, ()):
                 found[number] = (0, len(word))
         return found

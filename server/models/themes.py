@@ -113,7 +113,10 @@ def renew(survey: Survey) -> None:
 
 
 def retag(response_model, survey: Survey) -> int:
-    """Tag every comment of the survey again with its current themes; the number changed."""
+    """Tag every comment of the survey again with its current themes; the number changed.
+
+    One UPDATE per batch and set of themes, not per answer: few statements hold the lock.
+    """
     tagger = Tagger(survey_themes(survey))
     model = response_model
     changed, last = 0, 0
@@ -123,9 +126,11 @@ def retag(response_model, survey: Survey) -> int:
                            model.id > last).order_by(model.id).limit(RETAG_BATCH))
         if not rows:
             return changed
+        moved: dict[tuple[str, ...], list[int]] = {}
         for row in rows:
             themes = tagger.tag(row.comment)
             if themes != row.themes:
-                model.update(themes=themes).where(model.id == row.id).execute()
-                changed += 1
+                moved.setdefault(tuple(themes), []).append(row.id)
+        for themes, ids in moved.items():
+            changed += model.update(themes=list(themes)).where(model.id.in_(ids)).execute()
         last = rows[-1].id
