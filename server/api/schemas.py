@@ -272,8 +272,8 @@ class ResponseItem(Schema):
         "format": "date-time", "description": "export scope only"})
     consent_version = fields.Integer(allow_none=True, metadata={"description": "export scope only"})
     contact = fields.String(allow_none=True, metadata={"description": "export scope only"})
-    themes = fields.List(fields.String(), required=True, metadata={
-        "description": "Ids of the themes the comment is about."})
+    themes = fields.List(fields.String(), metadata={
+        "description": "Ids of the themes the comment is about (in GET …/responses)."})
 
 
 class ResponsePage(Schema):

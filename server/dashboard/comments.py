@@ -36,7 +36,7 @@ def group_names(metric: str) -> dict[str, str]:
     return {group: labels[key] for group, key in GROUP_KEYS.items()}
 
 
-def read_search(survey: Survey, args: Mapping[str, str], themes: dict[str, str]) -> dict:
+def read_search(args: Mapping[str, str], themes: dict[str, str]) -> dict:
     """q, theme, group and page from the query string; a bad value is ignored and named."""
     values = {key: (args.get(key) or "").strip() for key in ("q", "theme", "group", "page")}
     errors: dict[str, str] = {}
@@ -74,7 +74,7 @@ def comments(survey_id: str):
     survey = owned_survey(survey_id)
     themes = {theme.id: theme.name(g.lang) for theme in survey_themes(survey)}
     form = read_filters(survey, request.args)
-    search = read_search(survey, request.args, themes)
+    search = read_search(request.args, themes)
     listing = comment_page(survey, form.filters, search)
     query = {k: v for k, v in {**form.values, **search["values"]}.items()
              if v and k != "page" and k not in form.errors}

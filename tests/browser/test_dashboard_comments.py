@@ -40,7 +40,7 @@ def test_report_comments_and_themes_pages_fit_and_pass_axe(live_server, page, hi
     page.set_viewport_size({"width": width, "height": 900})
     log_in(page, live_server, history["owner"].email)
     survey = history["survey"].id
-    for name, path in (("report", f"/dashboard/surveys/{survey}"),
+    for name, path in (("overview", "/dashboard"), ("report", f"/dashboard/surveys/{survey}"),
                        ("comments", f"/dashboard/surveys/{survey}/comments?theme=delivery"),
                        ("themes", f"/dashboard/surveys/{survey}/themes")):
         page.goto(f"{live_server.url}{path}")
