@@ -11,7 +11,7 @@ RESULTS = BENCH / "results"
 FINDINGS = BENCH / "findings.md"
 OUT = BENCH / "RESULTS.md"
 ORDER = ["flows-sqlite", "flows-postgres", "memory", "score-sqlite", "score-postgres",
-         "export-sqlite", "export-postgres", "weight"]
+         "export-sqlite", "export-postgres", "weight", "themes"]
 
 INTRO = """# Benchmark results
 
@@ -82,6 +82,12 @@ def summary_rows(records: dict) -> list[str]:
                             f"(gzip -9) | smaller | {r['ratio_to_formbricks']:.2f} "
                             f"({w['to_show_gzip9']:,} B vs {r['formbricks_to_show_gzip9']:,} B) "
                             f"| — | — |")
+        elif r["bench"] == "themes":
+            rows += [f"| theme tagging per labelled comment, new tagger (warm) | <= 1 ms "
+                     f"| {r['cold_ms']:.3f} ms ({r['warm_ms']:.3f} ms) "
+                     f"| **{r['checks']['per_comment']}** | — |",
+                     f"| theme tagging of a {r['long_chars']:,}-character comment, new tagger "
+                     f"| — | {r['long_cold_ms']:.1f} ms | — | — |"]
     return rows
 
 
@@ -277,8 +283,21 @@ def weight_section(r: dict) -> list[str]:
     return lines + [""]
 
 
+def themes_section(r: dict) -> list[str]:
+    return [
+        "### Themes", "",
+        f"`{r['command']}` — {machine_line(r['machine'])}", "",
+        f"Tagging the {r['comments']} labelled comments of `tests/data/themes_labelled.jsonl` "
+        f"with the eight built-in themes, median of {r['rounds']} rounds, per comment:", "",
+        "| case | ms per comment |", "|---|---|",
+        f"| new tagger (cold word cache) | {r['cold_ms']:.3f} |",
+        f"| same tagger again (warm cache, a running server) | {r['warm_ms']:.3f} |",
+        f"| new tagger, comments of up to {r['long_chars']:,} characters "
+        f"| {r['long_cold_ms']:.3f} |", ""]
+
+
 SECTIONS = {"flows": flows_section, "memory": memory_section, "score": score_section,
-            "export": export_section, "weight": weight_section}
+            "export": export_section, "weight": weight_section, "themes": themes_section}
 
 
 def render(records: dict) -> str:

@@ -6,6 +6,7 @@
 #   bench/run.sh export [sqlite|postgres|both]   CSV endpoint vs bare csv writer, 1M responses
 #   bench/run.sh scale  [sqlite|postgres|both]   score and export on one seeded database
 #   bench/run.sh weight                          widget bytes beside Formbricks' packages
+#   bench/run.sh themes                          theme tagging time per comment
 #   bench/run.sh all    [sqlite|postgres|both]   all of the above
 #   bench/run.sh report                          only rewrite RESULTS.md from bench/results/
 # Knobs: BENCH_DURATION (s per wrk run, 10), BENCH_ROUNDS (7), BENCH_ROWS (1000000),
@@ -25,13 +26,15 @@ case "$what" in
   export) "$PYTHON" bench/scale.py export "$@" ;;
   scale) "$PYTHON" bench/scale.py score export "$@" ;;
   weight) "$PYTHON" bench/weight.py ;;
+  themes) "$PYTHON" bench/themes.py ;;
   all)
     "$PYTHON" bench/weight.py
+    "$PYTHON" bench/themes.py
     "$PYTHON" bench/flows.py "$@"
     "$PYTHON" bench/memory.py
     "$PYTHON" bench/scale.py score export "$@"
     ;;
   report) ;;
-  *) sed -n '2,13p' "$0"; exit 2 ;;
+  *) sed -n '2,14p' "$0"; exit 2 ;;
 esac
 "$PYTHON" bench/report.py

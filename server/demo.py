@@ -8,6 +8,7 @@ import secrets
 
 from .db import db
 from .models import ApiToken, Owner, Response, Site, Survey, utcnow
+from .models.themes import comment_fields
 from .schemas import normalise_origin
 
 DEMO_EMAIL = "demo@tevreden.local"
@@ -83,7 +84,7 @@ def history_row(survey: Survey, rng: random.Random, score: int, when: dt.datetim
     if rng.random() < 0.15:
         comment = min(COMMENTS, key=lambda c: abs(c[0] - score) + rng.random())[1]
     return {
-        "survey": survey.id, "score": score, "comment": comment,
+        "survey": survey.id, "score": score, **comment_fields(survey, comment),
         "touchpoint": rng.choice(survey.touchpoints), "segment": None, "language": "nl",
         "created_at": when.replace(hour=rng.randint(8, 22), minute=rng.randint(0, 59)),
     }

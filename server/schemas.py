@@ -8,6 +8,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from marshmallow import (
+    RAISE,
     Schema,
     ValidationError,
     fields,
@@ -122,6 +123,7 @@ class SurveySchema(Schema):
     invite_every_days = fields.Integer(load_default=90,
                                        validate=validate.Range(min=0, max=3650))
     active = fields.Boolean()
+    scrub_comments = fields.Boolean(load_default=True)
 
     @pre_load
     def slugs(self, data, **kwargs):
@@ -172,6 +174,29 @@ class TargetSchema(Schema):
             low, high = SCALES["ces"]
         if not low <= data["target"] <= high:
             raise ValidationError(f"The target must lie between {low} and {high}.", "target")
+
+
+class ThemeSchema(Schema):
+    """An owner's theme: its name and the keywords that find it."""
+
+    class Meta:
+        unknown = RAISE
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    keywords = fields.List(fields.String(validate=validate.Length(min=1, max=60)),
+                           required=True, validate=validate.Length(min=1, max=100), metadata={
+        "description": "Words that find the theme, in any form: 'fiets' finds fietsen and "
+                       "fietsbel; '=word' only that spelling (and compounds); several words "
+                       "in a row, e.g. 'te laat'."})
+
+    @post_load
+    def tidy(self, data, **kwargs):
+        data["name"] = data["name"].strip()
+        data["keywords"] = list(dict.fromkeys(k.strip().lower() for k in data["keywords"]
+                                              if k.strip()))
+        if not data["keywords"] or not data["name"]:
+            raise ValidationError("Give a name and at least one keyword.", "keywords")
+        return data
 
 
 def messages(error: ValidationError) -> dict[str, list[str]]:

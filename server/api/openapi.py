@@ -9,6 +9,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 
 from .. import __version__
+from . import insight_schemas as i
 from . import invitations
 from . import schemas as s
 
@@ -39,6 +40,9 @@ ERRORS = {
 }
 SURVEY_ID = {"in": "path", "name": "survey_id", "required": True,
              "schema": {"type": "string"}, "description": "The survey's public id."}
+THEME_ID = {"in": "path", "name": "theme_id", "required": True, "schema": {"type": "string"},
+            "description": "A theme id: a built-in one (delivery, returns, price, quality, "
+                           "service, payment, website, packaging) or the owner's own."}
 
 
 def ok(schema, description: str = "OK", status: str = "200") -> dict:
@@ -95,6 +99,19 @@ OPERATIONS: dict[tuple[str, str], dict] = {
     ("api.forget_contact", "delete"): {
         "parameters": [{"in": "query", "schema": s.ContactQuery}],
         "responses": {**ok(s.Deleted), **errors("401", "403", "422")}},
+    ("api.themes.themes", "get"): {
+        "parameters": [SURVEY_ID, {"in": "query", "schema": s.PeriodQuery}],
+        "responses": {**ok(i.ThemeReport), **errors("401", "404", "422")}},
+    ("api.themes.put_theme", "put"): {
+        "description": "Allowed for `read` and `export` tokens alike. The survey's comments "
+                       "are tagged again before the answer comes.",
+        "parameters": [SURVEY_ID, THEME_ID],
+        "requestBody": {"required": True,
+                        "content": {"application/json": {"schema": i.ThemeBody}}},
+        "responses": {**ok(i.ThemeOut), **errors("400", "401", "404", "413", "422")}},
+    ("api.themes.remove_theme", "delete"): {
+        "parameters": [SURVEY_ID, THEME_ID],
+        "responses": {**ok(i.ThemeDeleted), **errors("401", "404", "422")}},
     ("api.openapi_document", "get"): {
         "security": [],
         "responses": {"200": {"description": "This document",

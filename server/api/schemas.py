@@ -15,8 +15,10 @@ from marshmallow import (
     validates_schema,
 )
 
-from ..core.periods import INTERVALS
+from ..core.periods import COMPARISONS, INTERVALS
+from ..core.scoring import GROUPS
 from ..schemas import SUPPORTED_DAYS, TAG, TAG_MESSAGE, normalise_contact
+from .insight_schemas import Comparison
 
 # An order number or ticket id: enough for the shop to follow up, never who the customer is.
 REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/#-]{0,63}$")
@@ -63,9 +65,22 @@ class ScoreQuery(PeriodQuery):
     interval = fields.String(load_default="month", validate=validate.OneOf(INTERVALS), metadata={
         "description": "Length of each period in `series`: Amsterdam days, ISO weeks or "
                        "calendar months."})
+    compare = fields.String(load_default=None, validate=validate.OneOf(COMPARISONS), metadata={
+        "description": "Add `comparison`: the period against the one just before it "
+                       "(`previous`) or the same days a year earlier (`year`). Without "
+                       "`from`/`to` the period is the last 30 days up to today."})
 
 
 class ResponsesQuery(PeriodQuery):
+    q = fields.String(load_default=None, validate=validate.Length(max=200), metadata={
+        "description": "Words the comment holds, each in any of its forms (bezorging finds "
+                       "bezorgd and bezorger): the database's full-text search."})
+    theme = fields.String(load_default=None, validate=validate.Regexp(TAG, error=TAG_MESSAGE),
+                          metadata={"description": "Only answers whose comment is about this "
+                                    "theme (an id from GET …/themes)."})
+    group = fields.String(load_default=None, validate=validate.OneOf(GROUPS), metadata={
+        "description": "NPS promoters (9-10), passives (7-8) or detractors (0-6); CSAT 4-5, "
+                       "3, 1-2; CES 5-7, 4, 1-3."})
     cursor = fields.String(load_default=None, validate=validate.Length(max=100), metadata={
         "description": "`next_cursor` of the previous page; leave out for the newest answers."})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PAGE),
@@ -149,6 +164,9 @@ class SurveyOut(Schema):
     active = fields.Boolean(required=True)
     consent_mode = fields.String(required=True)
     retention_days = fields.Integer(required=True)
+    scrub_comments = fields.Boolean(required=True, metadata={
+        "description": "Comments are stored with e-mail addresses, phone numbers, IBANs and "
+                       "postcodes replaced by [email], [phone], [iban], [postcode]."})
     created_at = fields.String(required=True, metadata={"format": "date-time"})
     snippet = fields.String(required=True, metadata={"description": "The line to paste."})
 
@@ -248,6 +266,7 @@ class ScoreReport(Summary):
     filters = fields.Nested(FilterEcho, required=True)
     target = fields.Nested(Target, allow_none=True, required=True)
     suggested_targets = fields.Nested(SuggestedTargets, allow_none=True, required=True)
+    comparison = fields.Nested(Comparison, metadata={"description": "Only with `compare`."})
 
 
 class TargetResult(Schema):
@@ -269,6 +288,8 @@ class ResponseItem(Schema):
         "format": "date-time", "description": "export scope only"})
     consent_version = fields.Integer(allow_none=True, metadata={"description": "export scope only"})
     contact = fields.String(allow_none=True, metadata={"description": "export scope only"})
+    themes = fields.List(fields.String(), metadata={
+        "description": "Ids of the themes the comment is about (in GET …/responses)."})
 
 
 class ResponsePage(Schema):

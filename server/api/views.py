@@ -7,18 +7,19 @@ import binascii
 import re
 
 from flask import Blueprint, current_app, jsonify, request, stream_with_context
-from marshmallow import Schema, ValidationError
 
 from ..core.periods import iso, local_today
 from ..errors import ApiError
 from ..models import Response, Survey
-from ..reports.counts import Filters, conditions, known_touchpoint
+from ..reports.comparisons import comparison, with_compared_period
+from ..reports.counts import conditions
 from ..reports.export import csv_lines, file_name
 from ..reports.invitations import invitation_counts, invitation_page
 from ..reports.queries import score_report, target_report
+from ..reports.search import answer_filters
 from ..retention import describe, forget, show_contact
-from ..schemas import TargetSchema, messages
-from . import openapi
+from ..schemas import TargetSchema
+from . import openapi, themes
 from .auth import (
     authenticate,
     has_export_scope,
@@ -28,6 +29,7 @@ from .auth import (
 )
 from .invitations import InvitationsQuery
 from .invites import create_invites
+from .params import load_body, load_query, period_filters
 from .schemas import ContactQuery, CsvQuery, InviteBody, ResponsesQuery, ScoreQuery
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -45,42 +47,13 @@ def check_token():
     return authenticate()
 
 
-def load_query(schema: Schema) -> dict:
-    try:
-        return schema.load(request.args.to_dict())
-    except ValidationError as exc:
-        raise ApiError(422, "Some parameters are not valid.", fields=messages(exc)) from None
-
-
-def load_body(schema: Schema, extra: dict | None = None, optional: bool = False) -> dict:
-    # silent: a malformed or non-JSON body is the client's mistake (400), never a 500.
-    data = request.get_json(silent=True)
-    if data is None and optional and not request.get_data():
-        data = {}
-    if not isinstance(data, dict):
-        raise ApiError(400, "Send a JSON object with 'Content-Type: application/json'.")
-    try:
-        return schema.load({**data, **(extra or {})})
-    except ValidationError as exc:
-        raise ApiError(422, "Some fields are not valid.", fields=messages(exc)) from None
-
-
-def period_filters(survey: Survey, params: dict) -> Filters:
-    touchpoint = params.get("touchpoint")
-    if touchpoint and not known_touchpoint(survey, touchpoint):
-        known = ", ".join(survey.touchpoints) or "none"
-        raise ApiError(422, "Unknown touchpoint.", fields={
-            "touchpoint": [f"This survey has no touchpoint {touchpoint!r} (it has: {known})."]})
-    return Filters(params.get("date_from"), params.get("date_to"), touchpoint,
-                   params.get("segment"))
-
-
 def survey_json(survey: Survey) -> dict:
     return {
         "id": survey.id, "name": survey.name, "metric": survey.metric,
         "lang": survey.default_language, "touchpoints": survey.touchpoints,
         "active": survey.active, "consent_mode": survey.consent_mode,
-        "retention_days": survey.retention_days, "created_at": iso(survey.created_at),
+        "retention_days": survey.retention_days, "scrub_comments": survey.scrub_comments,
+        "created_at": iso(survey.created_at),
         "snippet": survey.snippet(current_app.config["BASE_URL"]),
     }
 
@@ -103,7 +76,12 @@ def score(survey_id: str):
     """Score, margin of error, trend, touchpoints and target progress."""
     survey = owned_survey(survey_id)
     params = load_query(ScoreQuery())
-    return jsonify(score_report(survey, period_filters(survey, params), params["interval"]))
+    filters = period_filters(survey, params)
+    if not params["compare"]:
+        return jsonify(score_report(survey, filters, params["interval"]))
+    filters = with_compared_period(filters, local_today())
+    return jsonify({**score_report(survey, filters, params["interval"]),
+                    "comparison": comparison(survey, filters, params["compare"])})
 
 
 @bp.put("/surveys/<survey_id>/target")
@@ -136,7 +114,7 @@ def decode_cursor(cursor: str) -> int:
 
 
 def response_json(response: Response, with_contact: bool) -> dict:
-    data = describe(response)
+    data = {**describe(response), "themes": response.themes}
     if not with_contact:
         for key in CONTACT_FIELDS:
             data.pop(key)
@@ -148,7 +126,9 @@ def list_responses(survey_id: str):
     """Answers, newest first, a page at a time (contact data only with the export scope)."""
     survey = owned_survey(survey_id)
     params = load_query(ResponsesQuery())
-    query = Response.select().where(*conditions(survey, period_filters(survey, params)))
+    query = Response.select().where(*conditions(survey, period_filters(survey, params)),
+                                    *answer_filters(survey, params["theme"], params["group"],
+                                                   params["q"]))
     if params["cursor"]:
         # Keyset paging on the id: answers arriving meanwhile never shift a page.
         query = query.where(Response.id < decode_cursor(params["cursor"]))
@@ -220,6 +200,9 @@ def forget_contact():
     """Erase every answer carrying this contact address in this site's surveys (AVG erasure)."""
     contact, surveys = contact_request()
     return jsonify(deleted=forget(contact, surveys=surveys))
+
+
+bp.register_blueprint(themes.bp)
 
 
 @bp.get("/openapi.json")

@@ -51,10 +51,12 @@ def create_site_cmd(app: Flask, owner_email: str, name: str, origins: tuple, con
                    "answer (0 = none).")
 @click.option("--invite-every-days", type=int, default=90, show_default=True,
               help="At most one invitation per address in this many days.")
+@click.option("--scrub-comments/--keep-comments", default=True, show_default=True,
+              help="Replace e-mail addresses, phone numbers, IBANs and postcodes in comments.")
 def create_survey_cmd(app: Flask, site_ref: str, metric: str, name, lang: str, touchpoints,
                       retention_days: int, consent: str, recontact_days: int,
                       sample_percent: int, invite_delay_days: int, reminder_after_days: int,
-                      invite_every_days: int):
+                      invite_every_days: int, scrub_comments: bool):
     """Create a survey and print the snippet to paste."""
     from ..models import Survey
 
@@ -63,7 +65,7 @@ def create_survey_cmd(app: Flask, site_ref: str, metric: str, name, lang: str, t
            "retention_days": retention_days, "consent_mode": consent,
            "recontact_days": recontact_days, "sample_percent": sample_percent,
            "invite_delay_days": invite_delay_days, "reminder_after_days": reminder_after_days,
-           "invite_every_days": invite_every_days}
+           "invite_every_days": invite_every_days, "scrub_comments": scrub_comments}
     if name:
         raw["name"] = name
     survey = Survey.create_for(site, **load(SurveySchema(), raw))

@@ -86,3 +86,25 @@ def months_before(day: dt.date, months: int) -> dt.date:
     first = dt.date(year, month + 1, 1)
     last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
     return first.replace(day=min(day.day, last.day))
+
+
+COMPARISONS = ("previous", "year")
+DEFAULT_COMPARED_DAYS = 30  # a comparison without a period compares the last 30 days
+
+
+def compared_period(start: dt.date | None, end: dt.date | None, today: dt.date,
+                    ) -> tuple[dt.date, dt.date]:
+    """The period a comparison is about: the days asked for, else the 30 days up to today."""
+    end = end or max(today, start or today)
+    return start or end - dt.timedelta(days=DEFAULT_COMPARED_DAYS - 1), end
+
+
+def earlier_period(start: dt.date, end: dt.date, kind: str) -> tuple[dt.date, dt.date]:
+    """The period to compare with: as many days just before ("previous"), or the same days a
+    year earlier ("year": seasonality; 29 February becomes the 28th)."""
+    if kind == "previous":
+        length = end - start + dt.timedelta(days=1)
+        return start - length, start - dt.timedelta(days=1)
+    if kind == "year":
+        return months_before(start, 12), months_before(end, 12)
+    raise ValueError(f"unknown comparison {kind!r}; expected one of {', '.join(COMPARISONS)}")

@@ -18,6 +18,14 @@ SCORE_RANGES: dict[str, tuple[float, float]] = {
 LOW_SAMPLE = 30
 Z_95 = 1.96
 
+# The three kinds of answer per metric, as the responses API filters them (?group=).
+GROUPS = ("promoters", "passives", "detractors")
+GROUP_RANGES: dict[str, dict[str, tuple[int, int]]] = {
+    "nps": {"detractors": (0, 6), "passives": (7, 8), "promoters": (9, 10)},
+    "csat": {"detractors": (1, 2), "passives": (3, 3), "promoters": (4, 5)},
+    "ces": {"detractors": (1, 3), "passives": (4, 4), "promoters": (5, 7)},
+}
+
 DETRACTOR = "detractor"
 PASSIVE = "passive"
 PROMOTER = "promoter"

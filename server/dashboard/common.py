@@ -93,6 +93,17 @@ def number_text(value: float | None, digits: int = 1) -> str:
     return format_decimal(value, format="#,##0." + "#" * digits if digits else "#,##0")
 
 
+def change_number(metric: str, value: float | None) -> str:
+    """A difference of scores with its sign: +14, −6 (0 has none)."""
+    if value is None:
+        return "–"
+    digits = 1 if metric == "ces" else 0
+    text = number_text(abs(value), digits)
+    if text.strip("0.,") == "":
+        return text
+    return ("+" if value > 0 else "−") + text
+
+
 def margin_text(metric: str, value: float | None) -> str:
     if value is None:
         return "–"

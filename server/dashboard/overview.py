@@ -7,12 +7,13 @@ from flask_babel import gettext as _
 
 from ..core.scoring import LOW_SAMPLE, whole_percents
 from ..errors import ApiError
-from ..models import Site, Survey
+from ..models import Site, Survey, survey_themes
 from ..reports.export import DIALECTS, csv_lines, file_name
 from ..reports.queries import score_report
-from . import auth, invitations, manage, privacy, sites, target, tokens
+from . import auth, comments, invitations, manage, privacy, sites, target, tokens
 from .auth import current_owner, login_required
 from .common import (
+    change_number,
     day_text,
     margin_text,
     moment_text,
@@ -30,10 +31,11 @@ from .report import (
     recent_comments,
     segments,
     trend_chart,
+    trend_verdict,
 )
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-for part in (auth, manage, target, tokens, privacy, invitations, sites):
+for part in (auth, manage, target, tokens, privacy, invitations, sites, comments):
     bp.register_blueprint(part.bp)
 
 
@@ -56,8 +58,9 @@ def private(response):
 def dashboard_globals() -> dict:
     return {"csrf_token": auth.csrf_token, "owner": current_owner(), "lang": g.get("lang"),
             "score_text": score_text, "margin_text": margin_text, "number_text": number_text,
-            "day_text": day_text, "moment_text": moment_text, "group_of": group_of,
-            "whole_percents": whole_percents, "zip": zip, "low_sample_n": LOW_SAMPLE}
+            "change_number": change_number, "day_text": day_text, "moment_text": moment_text,
+            "group_of": group_of, "whole_percents": whole_percents, "zip": zip,
+            "low_sample_n": LOW_SAMPLE}
 
 
 @bp.route("/", methods=["GET"])
@@ -71,7 +74,7 @@ def overview():
     surveys: dict[int, list] = {site.id: [] for site in sites}
     for survey in Survey.owned_by(owner).order_by(Survey.created_at, Survey.id):
         change = period_change(survey)
-        arrow, words = change_text(survey.metric, change["change"])
+        arrow, words = change_text(survey.metric, change)
         surveys[survey.site_id].append({"survey": survey, "arrow": arrow, "words": words,
                                         **change})
     return render_template("dashboard/overview.html", sites=sites, surveys=surveys)
@@ -88,10 +91,13 @@ def survey_page(survey_id: str):
         "survey": survey, "site": survey.site, "form": form, "report": report,
         "segments": segments(survey), "groups": group_labels(survey.metric),
         "trend": trend_chart(survey, report),
+        "verdict": trend_verdict(survey, form.filters),
         "distribution": distribution_chart(survey, report),
         "comments": recent_comments(survey, form.filters),
         "query": {k: v for k, v in form.values.items() if v and k not in form.errors},
+        "theme_names": {theme.id: theme.name(g.lang) for theme in survey_themes(survey)},
     }
+    context["drivers"] = comments.drivers(survey, form.filters, context["query"])
     # htmx asks for the report only; a history restore or a plain GET gets the whole page.
     fragment = (request.headers.get("HX-Request") == "true"
                 and request.headers.get("HX-Target") == "report"

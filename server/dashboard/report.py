@@ -13,13 +13,14 @@ from markupsafe import Markup
 from ..core import charts
 from ..core.periods import local_today
 from ..core.scoring import LOW_SAMPLE, SCALES, SCORE_RANGES, summarise
+from ..core.statistics import VISIBLE_CHANGE
 from ..models import Response, Survey
+from ..reports.comparisons import comparison, with_compared_period
 from ..reports.counts import Filters, conditions, histogram, known_touchpoint
 from ..schemas import SUPPORTED_DAYS, TAG
 from .common import METRIC_NAMES, number_text, score_text
 
-RECENT_COMMENTS = 20
-PERIOD_DAYS = 30
+RECENT_COMMENTS = 5  # the rest are on the comments page, with search and filters
 # Year 1 or 9999 would overflow the time-zone arithmetic of the queries.
 
 
@@ -94,29 +95,37 @@ def recent_comments(survey: Survey, filters: Filters) -> list[Response]:
 
 
 def period_change(survey: Survey, today: dt.date | None = None) -> dict:
-    """The last 30 days against the 30 before: score, n and the difference."""
-    today = today or local_today()
-    start = today - dt.timedelta(days=PERIOD_DAYS - 1)
-    current = summarise(survey.metric, histogram(survey, Filters(start, today)))
-    before = summarise(survey.metric, histogram(
-        survey, Filters(start - dt.timedelta(days=PERIOD_DAYS), start - dt.timedelta(days=1))))
-    change = None
-    if current.score is not None and before.score is not None:
-        change = round(current.score - before.score, 1 if survey.metric == "ces" else 0)
-    return {"score": current.score, "n": current.n, "low_sample": current.low_sample,
-            "previous": before.score, "change": change}
+    """The last 30 days against the 30 before: score, n, the difference and its verdict."""
+    filters = with_compared_period(Filters(), today or local_today())
+    current = histogram(survey, filters)
+    summary = summarise(survey.metric, current)
+    found = comparison(survey, filters, "previous", current)
+    return {"score": summary.score, "n": summary.n, "low_sample": summary.low_sample,
+            "previous": found["score"], "change": found["difference"],
+            "margin": found["margin_of_error"], "significant": found["significant"]}
 
 
-def change_text(metric: str, change: float | None) -> tuple[str, str]:
-    """An arrow (decoration) and the words that carry the same meaning."""
-    if change is None:
+def change_text(metric: str, change: dict) -> tuple[str, str]:
+    """An arrow (decoration) and the words that carry the same meaning: a change is named only
+    when it is significant at 95 %."""
+    if change["change"] is None:
         return "", _("no earlier period to compare")
-    amount = number_text(abs(change), 1 if metric == "ces" else 0)
-    if change > 0:
+    digits = 1 if metric == "ces" else 0
+    if not change["significant"]:
+        return "", _("no clear change")
+    amount = number_text(abs(change["change"]), digits)
+    if change["change"] > 0:
         return "▲", _("+%(amount)s vs previous 30 days", amount=amount)
-    if change < 0:
-        return "▼", _("−%(amount)s vs previous 30 days", amount=amount)
-    return "=", _("unchanged vs previous 30 days")
+    return "▼", _("−%(amount)s vs previous 30 days", amount=amount)
+
+
+def trend_verdict(survey: Survey, filters: Filters) -> dict:
+    """The report's period against the one just before it, said only when significant, and
+    how many answers a 5-point change would need to show."""
+    period = with_compared_period(filters, local_today())
+    found = comparison(survey, period, "previous")
+    return {**found, "current_from": period.date_from, "current_to": period.date_to,
+            "visible_change": VISIBLE_CHANGE[survey.metric]}
 
 
 def month_label(start: str) -> str:

@@ -15,12 +15,14 @@ from .responses import (
 )
 from .sites import ApiToken, Owner, RefusedOrigin, Site
 from .surveys import ConsentText, Survey
+from .themes import SurveyTheme, delete_theme, save_theme, survey_themes
 
 MODELS = [Owner, Site, Survey, ConsentText, Response, UsedToken, ApiToken, Job, RefusedOrigin,
-          Hook, Invitation, Unsubscribe, OutboxMail]
+          Hook, Invitation, Unsubscribe, OutboxMail, SurveyTheme]
 
 __all__ = ["FORM_MAX_AGE", "HOOK_KINDS", "INVITE_MAX_AGE", "MODELS", "SECOND_STEP_WINDOW",
            "AlreadyAnswered", "ApiToken", "BaseModel", "ConsentText", "Hook", "Invitation", "Job",
            "ListField", "OutboxMail", "Owner", "RefusedOrigin", "Response", "Site", "Survey",
-           "TooLate", "Unsubscribe", "UsedToken", "Versioned", "close_invitations",
-           "email_hashes", "unsubscribe_address", "utcnow"]
+           "SurveyTheme", "TooLate", "Unsubscribe", "UsedToken", "Versioned",
+           "close_invitations", "delete_theme", "email_hashes", "save_theme", "survey_themes",
+           "unsubscribe_address", "utcnow"]

@@ -22,6 +22,7 @@ from ..db import scrub_erased, write_transaction
 from .base import BaseModel, utcnow
 from .outbox import invitation_answered
 from .surveys import Survey
+from .themes import ThemesField, comment_fields
 
 FORM_MAX_AGE = 24 * 3600  # a widget form may be sent for a day after it was shown
 INVITE_MAX_AGE = 30 * 24 * 3600  # an e-mail is often read days later
@@ -50,7 +51,8 @@ class Response(BaseModel):
 
     survey = ForeignKeyField(Survey, backref="responses", on_delete="CASCADE")
     score = SmallIntegerField()
-    comment = TextField(null=True)
+    comment = TextField(null=True)  # scrubbed unless the survey says not (comment_fields)
+    themes = ThemesField(null=True)  # ids of the themes the comment is about
     touchpoint = CharField(max_length=64, null=True)
     segment = CharField(max_length=64, null=True)
     # From an e-mail invitation: the shop's order number, so it can follow up on its side.
@@ -78,7 +80,7 @@ class Response(BaseModel):
         """
         now = utcnow()
         fields = {
-            "score": answer["score"], "comment": answer.get("comment"),
+            "score": answer["score"], **comment_fields(survey, answer.get("comment")),
             "touchpoint": answer.get("touchpoint"), "segment": answer.get("segment"),
             "language": language, "created_at": now, "token_id": token_id,
             **consent_fields(survey, answer, now),
@@ -107,8 +109,9 @@ class Response(BaseModel):
         left the token spent; the new id, or None."""
         given = {name: value for name, value in fields.items() if value is not None}
         columns = [cls.survey, *(getattr(cls, name) for name in given)]  # the rest stay NULL
-        values = [Value(survey.id), *(Value(value, converter=getattr(cls, name).db_value)
-                                      for name, value in given.items())]
+        # unpack=False: a list (the themes) is one value for its field to convert, not a tuple.
+        values = [Value(survey.id), *(Value(value, converter=getattr(cls, name).db_value,
+                                            unpack=False) for name, value in given.items())]
         spent = UsedToken.select().where(UsedToken.token_id == fields["token_id"])
         # From the survey's own row: a survey closed or deleted since the form was shown
         # takes no answer, without a query of its own.
@@ -133,7 +136,7 @@ class Response(BaseModel):
             raise TooLate
         changes = consent_fields(self.survey, details, now)
         if details.get("comment"):
-            changes["comment"] = details["comment"]
+            changes.update(comment_fields(self.survey, details["comment"]))
         if changes:
             changes["updated_at"] = now
             with write_transaction():

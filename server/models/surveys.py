@@ -19,6 +19,7 @@ from peewee import (
     fn,
 )
 
+from ..core.scrub import scrub
 from ..db import db
 from ..i18n import N_
 from .base import BaseModel, ListField, Versioned, new_public_id, translated, utcnow
@@ -48,6 +49,8 @@ class Survey(Versioned):
     target_due = DateField(null=True)
     target_set_at = DateField(null=True)
     active = BooleanField(default=True)
+    # E-mail addresses, phone numbers, IBANs and postcodes in comments become placeholders.
+    scrub_comments = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
 
     DEFAULT_CONSENT = {
@@ -127,6 +130,10 @@ class Survey(Versioned):
             self.save(only=[Survey.consent_version])
             return ConsentText.create(survey=self, version=self.consent_version,
                                       text_nl=text_nl, text_en=text_en)
+
+    def stored_comment(self, text: str | None) -> str | None:
+        """A comment as it is stored: scrubbed of personal details unless the owner chose not."""
+        return scrub(text) if self.scrub_comments else text
 
     def snippet(self, base_url: str, touchpoint: str | None = None) -> str:
         """The one line an owner pastes into their site."""

@@ -10,6 +10,7 @@ import pytest
 
 from server.core.periods import local_today, utc_start_of
 from server.models import Response, Survey
+from tests.api.apiutil import answers
 from tests.api.test_dashboard import quick_owner, sign_in
 from tests.helpers import assert_error
 
@@ -37,16 +38,39 @@ def page_of(client, survey, query="", **headers) -> str:
     return response.get_data(as_text=True)
 
 
-def test_overview_shows_score_n_and_change_against_the_previous_30_days(client, survey):
+def test_overview_shows_score_n_and_no_clear_change_on_few_answers(client, survey):
     for _ in range(3):
-        answer(survey, 10, days_ago=40)  # previous period: NPS +100 ... with one detractor
+        answer(survey, 10, days_ago=40)  # previous period: NPS +50 (3 promoters, 1 detractor)
     answer(survey, 0, days_ago=45)
     for score in (10, 10, 0, 0):
         answer(survey, score, days_ago=5)  # last 30 days: NPS 0
     page = client.get("/dashboard").get_data(as_text=True)
     assert "Na aankoop" in page and "Fietsenwinkel" in page
-    assert "▼" in page and "−50 t.o.v. de vorige 30 dagen" in page
+    trend = re.search(r'<td class="trend[^"]*">(.*?)</td>', page, re.S).group(1)
+    assert "▼" not in trend and "geen duidelijke verandering" in trend
+    assert "verschil −50" in trend
     assert '<td class="score-cell">0</td>' in page
+
+
+def test_overview_shows_a_significant_change_with_its_arrow(client, survey):
+    answers(survey, [10] * 60 + [3] * 40, at(40))  # NPS +20
+    answers(survey, [10] * 30 + [3] * 70, at(5))  # NPS -40
+    page = client.get("/dashboard").get_data(as_text=True)
+    trend = re.search(r'<td class="trend[^"]*">(.*?)</td>', page, re.S).group(1)
+    assert "▼" in trend and "−60 t.o.v. de vorige 30 dagen" in trend
+    assert "geen duidelijke verandering" not in trend
+
+
+def test_the_report_says_whether_the_period_changed_and_what_it_needs(client, survey):
+    answers(survey, [10] * 60 + [3] * 40, at(40))
+    answers(survey, [10] * 55 + [3] * 45, at(5))
+    page = page_of(client, survey, "?lang=en")
+    verdict = page[page.index('data-testid="verdict"'):]
+    assert "no clear change" in verdict[:2000] and "difference −10" in verdict[:2000]
+    assert "To see a change of 5 points as significant, each period needs about" in page
+    answers(survey, [3] * 200, at(5))
+    page = page_of(client, survey, "?lang=en")
+    assert "a clear change of −" in page
 
 
 def test_overview_says_when_there_is_nothing_to_compare(client, survey):

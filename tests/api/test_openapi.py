@@ -38,7 +38,7 @@ def test_errors_and_parameters_are_documented(client):
         "code", "message", "fields"}
     score = document["paths"]["/api/v1/surveys/{survey_id}/score"]["get"]
     names = {p["name"] for p in score["parameters"]}
-    assert names == {"survey_id", "from", "to", "touchpoint", "segment", "interval"}
+    assert names == {"survey_id", "from", "to", "touchpoint", "segment", "interval", "compare"}
     interval = next(p for p in score["parameters"] if p["name"] == "interval")
     assert interval["schema"]["enum"] == ["day", "week", "month"]
     assert set(score["responses"]) == {"200", "401", "404", "422"}

@@ -12,8 +12,14 @@ FORBIDDEN = ("ip", "ip_address", "remote_addr", "user_agent", "useragent", "refe
              "host_page", "cookie")
 
 
+# PostgreSQL's comment search (migration 0012) is an expression index that models cannot say.
+UNMODELLED_INDEXES = {"response_comment_search"}
+
+
 def test_migrated_schema_matches_models(app):
     diff = diff_models(database.db.obj, MODELS)
+    diff = diff._replace(drop_indexes=[index for index in diff.drop_indexes
+                                       if index.name not in UNMODELLED_INDEXES])
     assert not diff, diff
     for model in MODELS:
         table = model._meta.table_name
@@ -51,6 +57,11 @@ def test_contact_look_up_uses_the_partial_index(app):
         plan = " ".join(str(r) for r in database.db.execute_sql(
             f"EXPLAIN QUERY PLAN {sql}", params))
     assert "response_contact" in plan, plan
+
+
+def newest_migration() -> str:
+    """The name of the last numbered migration file."""
+    return max(path.stem for path in Path(database.MIGRATIONS_DIR).glob("[0-9]*.py"))
 
 
 def test_migrate_is_idempotent(app):
