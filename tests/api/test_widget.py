@@ -192,7 +192,8 @@ def test_the_loader_settings(client, survey):
     survey.recontact_days, survey.sample_percent = 30, 25
     survey.save()
     settings = client.get(f"/w/{survey.id}/settings")
-    assert settings.get_json() == {"recontact_days": 30, "sample_percent": 25}
+    assert settings.get_json() == {"recontact_days": 30, "sample_percent": 25,
+                                   "side": "right"}
     assert settings.headers["Access-Control-Allow-Origin"] == "*"
     assert "Set-Cookie" not in settings.headers
     assert_error(client.get("/w/nope/settings"), 404)
