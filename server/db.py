@@ -139,7 +139,8 @@ def write_transaction() -> contextlib.AbstractContextManager:
 def scrub_erased(*tables: str) -> None:
     """After an erasure, leave the erased rows readable nowhere the database can reach.
 
-    SQLite (secure_delete on) zeroed them in its pages, but its write-ahead log still holds
+    SQLite (secure_delete on) zeroed them in its pages (the comment index is merged first so
+    that it lets go of their words), but its write-ahead log still holds
     the pages as they were: a TRUNCATE checkpoint copies the log into the database and empties
     it, waiting for readers as long as the busy timeout. PostgreSQL: VACUUM of `tables` frees
     the dead rows' space in the tables and their indexes (README, "AVG"); it cannot run
@@ -148,6 +149,10 @@ def scrub_erased(*tables: str) -> None:
     if db.in_transaction():
         return
     if isinstance(db.obj, SqliteDatabase):
+        if db.table_exists("response_search"):
+            # The comment index only marks erased words deleted; merging its segments drops
+            # them, and secure_delete zeroes the pages they were on.
+            db.execute_sql("INSERT INTO response_search(response_search) VALUES ('optimize')")
         busy, _, _ = db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         if busy:
             log.warning("the log could not be emptied after an erasure: a reader held it")
