@@ -68,6 +68,8 @@ def survey_digest(survey: Survey, start: dt.date, end: dt.date) -> SurveyDigest:
 
 
 def owner_digest(owner: Owner, start: dt.date, end: dt.date) -> list[SurveyDigest]:
-    """Every survey of the owner, in the order the dashboard lists them."""
+    """Every survey of the owner, in the order the dashboard lists them; a paused survey only
+    when either period has answers."""
     surveys = Survey.owned_by(owner).order_by(Site.name, Site.id, Survey.created_at, Survey.id)
-    return [survey_digest(survey, start, end) for survey in surveys]
+    found = (survey_digest(survey, start, end) for survey in surveys)
+    return [digest for digest in found if digest.survey.active or digest.n or digest.earlier_n]

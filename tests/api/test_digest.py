@@ -193,7 +193,9 @@ def test_the_digest_arrives_in_the_owners_language(smtp, make, answered):
     Owner.update(digest="daily", language="en").where(Owner.id == english.id).execute()
     site = make.site(english, name="Corner Shop")
     answers(make.survey(site, name="After checkout", metric="csat"), 9, [5, 5, 1])
-    answers(make.survey(site, name="Returns", metric="csat"), 9, [5, 4])
+    answers(make.survey(site, name="Returns", metric="csat"), 9, [5, 4],
+            comment="<script>alert(1)</script> too slow")
+    make.survey(site, name="Paused, never answered", active=False)
     assert run_due_digests(TUESDAY) == {"composed": 2, "sent": 2, "failed": 0}
     mails = {m["To"].addresses[0].addr_spec: m for m in smtp.inbox.wait_for(2)}
     dutch, english_mail = mails["eigenaar@example.nl"], mails["owner@example.com"]
@@ -220,4 +222,6 @@ def test_the_digest_arrives_in_the_owners_language(smtp, make, answered):
     assert "No answers in the period before to compare with." in block(text, "After checkout")
     assert "Stop these summaries: http://tevreden.test/digest/off/" in text
     assert "Hallo" not in text and "Returns" in text_of(english_mail, "html")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; too slow" in text_of(english_mail, "html")
+    assert "<script>" not in text_of(english_mail, "html") and "Paused" not in text
     assert all(m.status == "sent" and m.message is None for m in digest_mails())
