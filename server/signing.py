@@ -16,6 +16,7 @@ SALTS = {
     "receipt": "tevreden.receipt.v1",
     "invite": "tevreden.invite.v1",
     "unsubscribe": "tevreden.unsubscribe.v1",
+    "digest-off": "tevreden.digest-off.v1",
 }
 
 

@@ -15,7 +15,7 @@ from flask import Flask
 from huey import Huey, crontab
 
 from ..db import connection
-from . import housekeeping, invitations
+from . import digests, housekeeping, invitations
 
 log = logging.getLogger("tevreden.jobs")
 
@@ -52,4 +52,11 @@ def register(queue: Huey, app: Flask) -> dict[str, Callable]:
         """At once, when an order's invitation is due now (a delay of 0 days)."""
         return invitations.send_due()
 
-    return {"purge": purge, "send-due": send_due, "send-due-periodic": send_due_periodic}
+    @queue.periodic_task(crontab(minute="*/5"), name="digests")
+    @functools.partial(in_app, app)
+    def send_digests() -> dict:
+        """Owners' daily (07:00) and weekly (Monday 07:00) digests, each claimed once."""
+        return digests.run_due_digests()
+
+    return {"purge": purge, "send-due": send_due, "send-due-periodic": send_due_periodic,
+            "digests": send_digests}

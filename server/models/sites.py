@@ -16,6 +16,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .base import BaseModel, ListField, Versioned, utcnow
 
+DIGESTS = ("daily", "weekly", "off")
+
 
 class Owner(BaseModel):  # deleting one deletes its sites and surveys
     email = CharField(max_length=254, unique=True)
@@ -24,6 +26,9 @@ class Owner(BaseModel):  # deleting one deletes its sites and surveys
     created_at = DateTimeField(default=utcnow)
     # A session holds the number it began with; raising it ends every earlier session.
     session_generation = IntegerField(default=0)
+    # The summary e-mail (server/jobs/digests.py): daily | weekly | off, and when it last went.
+    digest = CharField(max_length=6, default="off")
+    digest_sent_at = DateTimeField(null=True)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
@@ -39,6 +44,13 @@ class Owner(BaseModel):  # deleting one deletes its sites and surveys
         """Every session of this owner, on every device, stops opening the dashboard."""
         Owner.update(session_generation=Owner.session_generation + 1
                      ).where(Owner.id == self.id).execute()
+
+    def set_digest(self, frequency: str) -> None:
+        """How often the summary e-mail comes; "off" stops it."""
+        if frequency not in DIGESTS:
+            raise ValueError(f"digest must be one of {', '.join(DIGESTS)}")
+        self.digest = frequency
+        Owner.update(digest=frequency).where(Owner.id == self.id).execute()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -27,6 +27,7 @@ def owner_pages(shop) -> dict[str, str]:  # noqa: F811 (the fixture's value)
             "tokens": f"/dashboard/sites/{site.id}/tokens",
             "site-settings": f"/dashboard/sites/{site.id}/settings",
             "privacy": f"/dashboard/sites/{site.id}/privacy?contact=klant%40example.nl",
+            "digest": "/dashboard/digest",
             "missing": "/dashboard/surveys/bestaat-niet"}
 
 
