@@ -16,6 +16,8 @@ SALTS = {
     "receipt": "tevreden.receipt.v1",
     "invite": "tevreden.invite.v1",
     "unsubscribe": "tevreden.unsubscribe.v1",
+    "member": "tevreden.member-password.v1",
+    "reset": "tevreden.password-reset.v1",
 }
 
 
