@@ -46,7 +46,7 @@ def choose(kind: str, token: str) -> Response | tuple[str, int]:
     try:
         owner = owner_of_token(kind, token)
     except InvalidToken:
-        return render_template("dashboard/password_choose.html", owner=None, kind=kind,
+        return render_template("dashboard/password_choose.html", account=None, kind=kind,
                                error=None), 400
     error = None
     if request.method == "POST":
@@ -57,5 +57,5 @@ def choose(kind: str, token: str) -> Response | tuple[str, int]:
             start_session(Owner.get_by_id(owner.id))
             return redirect(url_for("dashboard.overview", password="1"))
     hours = int(LINK_AGE[kind].total_seconds() // 3600)
-    return render_template("dashboard/password_choose.html", owner=owner, kind=kind,
+    return render_template("dashboard/password_choose.html", account=owner, kind=kind,
                            error=error, hours=hours), 422 if error else 200
