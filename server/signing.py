@@ -17,6 +17,8 @@ SALTS = {
     "invite": "tevreden.invite.v1",
     "unsubscribe": "tevreden.unsubscribe.v1",
     "digest-off": "tevreden.digest-off.v1",
+    "member": "tevreden.member-password.v1",
+    "reset": "tevreden.password-reset.v1",
 }
 
 

@@ -1,4 +1,5 @@
-"""Owners and API tokens: create-owner, set-password, create-token, revoke-token."""
+"""Owners, team members and API tokens: create-owner, set-password, add-member,
+create-token, revoke-token."""
 
 from __future__ import annotations
 
@@ -73,3 +74,23 @@ def revoke_token_cmd(app: Flask, token_id: int):
     return {"id": token.id, "revoked": True}, f"token {token.id} revoked"
 
 
+
+
+@command("add-member")
+@click.option("--site", "site_ref", required=True, help="Site id or name.")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["viewer", "manager"]), required=True,
+              help="A viewer reads the site's pages; a manager also changes its settings.")
+def add_member_cmd(app: Flask, site_ref: str, email: str, role: str):
+    """Give a colleague access to one site; they set a password from an e-mailed link."""
+    from ..members import MemberProblem, add_member
+
+    site = find_site(site_ref)
+    try:
+        member, new = add_member(site, email, role)
+    except MemberProblem as exc:
+        raise Failure(str(exc)) from None
+    told = "a link to set a password is in the outbox" if new else "the role is changed"
+    return ({"id": member.id, "site": site.id, "email": member.owner.email, "role": role,
+             "mailed": new},
+            f"member {member.id} of {site.name}: {member.owner.email} ({role}); {told}")

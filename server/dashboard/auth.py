@@ -115,9 +115,10 @@ def login_required(view: Callable) -> Callable:
 
 
 def verify(email: str, password: str) -> Owner | None:
-    """The owner with these credentials; an unknown e-mail costs the same hashing time."""
+    """The owner with these credentials; an unknown e-mail (or a team member who has not yet
+    chosen a password) costs the same hashing time."""
     owner = Owner.by_email(email) if email else None
-    if owner is None:
+    if owner is None or not owner.has_password:
         if not _dummy_hash:
             _dummy_hash.append(generate_password_hash(secrets.token_hex(16), method="scrypt"))
         check_password_hash(_dummy_hash[0], password)

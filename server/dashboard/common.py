@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
+from flask import request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,7 +15,7 @@ from marshmallow import ValidationError
 from ..errors import ApiError
 from ..models import Site, Survey
 from ..schemas import messages
-from .auth import current_owner
+from .auth import UNSAFE_METHODS, current_owner
 
 MAX_ID = 2**31 - 1  # PostgreSQL's integer
 SURVEY_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")  # what new_public_id makes
@@ -43,12 +44,31 @@ FIELD_MESSAGES = {
 }
 
 
-def owned_survey(survey_id: str) -> Survey:
-    """The signed-in owner's survey; anyone else's (or none) is a plain 404."""
+# What each role may do; a page asks for what its request needs (see `may`).
+RANKS = {"viewer": 0, "manager": 1, "owner": 2}
+
+
+def may(site: Site, need: str | None = None) -> str:
+    """The signed-in user's role on the site, refused (403) when it is below `need`. By
+    default reading needs a viewer and every POST a manager, so each form is covered."""
+    need = need or ("manager" if request.method in UNSAFE_METHODS else "viewer")
+    role = site.role_of(current_owner()) or "none"
+    if RANKS.get(role, -1) < RANKS[need]:
+        message = (_("Only the owner of %(site)s can do this.", site=site.name)
+                   if need == "owner" else
+                   _("You can read the pages of %(site)s, but not change them: ask its owner "
+                     "to make you a manager.", site=site.name))
+        raise ApiError(403, message)
+    return role
+
+
+def owned_survey(survey_id: str, need: str | None = None) -> Survey:
+    """A survey of a site the signed-in user may open; anyone else's (or none) is a 404."""
     survey = SURVEY_ID.fullmatch(survey_id) and (
-        Survey.owned_by(current_owner()).where(Survey.id == survey_id).first())
+        Survey.visible_to(current_owner()).where(Survey.id == survey_id).first())
     if not survey:
         raise ApiError(404, _("There is no such survey in your account."))
+    may(survey.site, need)
     return survey
 
 
@@ -57,11 +77,13 @@ def stored_id(value: int) -> bool:
     return 0 < value <= MAX_ID
 
 
-def owned_site(site_id: int) -> Site:
-    site = stored_id(site_id) and Site.get_or_none(Site.id == site_id,
-                                                   Site.owner == current_owner())
+def owned_site(site_id: int, need: str | None = None) -> Site:
+    """A site the signed-in user may open, checked against `need` (see `may`); 404 else."""
+    site = stored_id(site_id) and (
+        Site.visible_to(current_owner()).where(Site.id == site_id).first())
     if not site:
         raise ApiError(404, _("There is no such site in your account."))
+    may(site, need)
     return site
 
 

@@ -10,7 +10,19 @@ from ..errors import ApiError
 from ..models import Site, Survey, survey_themes
 from ..reports.export import DIALECTS, csv_lines, file_name
 from ..reports.queries import score_report
-from . import auth, comments, digest, invitations, manage, privacy, sites, target, tokens
+from . import (
+    auth,
+    comments,
+    digest,
+    invitations,
+    manage,
+    members,
+    password,
+    privacy,
+    sites,
+    target,
+    tokens,
+)
 from .auth import current_owner, login_required
 from .common import (
     change_number,
@@ -35,7 +47,8 @@ from .report import (
 )
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-for part in (auth, manage, target, tokens, privacy, invitations, sites, comments, digest):
+for part in (auth, manage, target, tokens, privacy, invitations, sites, comments, digest,
+             members, password):
     bp.register_blueprint(part.bp)
 
 
@@ -70,9 +83,9 @@ def overview():
     owner = current_owner()
     if owner is None:
         return auth.login_page()
-    sites = list(Site.select().where(Site.owner == owner).order_by(Site.name, Site.id))
+    sites = list(Site.visible_to(owner).order_by(Site.name, Site.id))
     surveys: dict[int, list] = {site.id: [] for site in sites}
-    for survey in Survey.owned_by(owner).order_by(Survey.created_at, Survey.id):
+    for survey in Survey.visible_to(owner).order_by(Survey.created_at, Survey.id):
         change = period_change(survey)
         arrow, words = change_text(survey.metric, change)
         surveys[survey.site_id].append({"survey": survey, "arrow": arrow, "words": words,

@@ -8,10 +8,11 @@ from marshmallow import ValidationError
 
 from ..core.colours import AA_TEXT, HEX, WHITE, contrast
 from ..db import write_transaction
+from ..members import site_members
 from ..models import Site
 from ..schemas import SiteSchema
 from .auth import login_required
-from .common import form_errors, owned_site
+from .common import form_errors, may, owned_site
 from .manage import form_value, origins_problem, split_list
 
 bp = Blueprint("sites", __name__)
@@ -34,15 +35,25 @@ def colour_problem(colour: str) -> dict:
                              min=str(AA_TEXT).replace(".", ","))}
 
 
+def settings_page(site: Site, status: int = 200, **context) -> tuple[str, int]:
+    """The settings page with its team members (the owner sees and chooses them)."""
+    context.setdefault("values", site_values(site))
+    context.setdefault("errors", {})
+    context.setdefault("member_values", {"role": "viewer"})
+    context.setdefault("member_errors", {})
+    role = may(site, "viewer")
+    members = site_members(site) if role == "owner" else []
+    return render_template("dashboard/site_settings.html", site=site, role=role,
+                           members=members, **context), status
+
+
 @bp.route("/sites/<int:site_id>/settings", methods=["GET", "POST"])
 @login_required
 def site_settings(site_id: int):
     """Change the site's name, privacy contact, origins, brand colour and corner."""
     site = owned_site(site_id)
     if request.method == "GET":
-        return render_template("dashboard/site_settings.html", site=site,
-                               values=site_values(site), errors={},
-                               saved=request.args.get("saved") == "1")
+        return settings_page(site, saved=request.args.get("saved") == "1")
     origins = split_list(form_value("origins"))
     colour = form_value("brand_color")
     raw = {"name": form_value("name"), "origins": origins,
@@ -52,8 +63,7 @@ def site_settings(site_id: int):
         data = SiteSchema().load(raw)
     except ValidationError as exc:
         errors = form_errors(exc, {**origins_problem(origins), **colour_problem(colour)})
-        return render_template("dashboard/site_settings.html", site=site,
-                               values=dict(request.form), errors=errors), 422
+        return settings_page(site, 422, values=dict(request.form), errors=errors)
     Site.update(**data).where(Site.id == site.id).execute()
     return redirect(url_for(".site_settings", site_id=site.id, saved=1))
 
@@ -62,11 +72,10 @@ def site_settings(site_id: int):
 @login_required
 def delete_site(site_id: int):
     """Delete the site with its surveys, answers and tokens, once the owner confirms."""
-    site = owned_site(site_id)
+    site = owned_site(site_id, need="owner")
     if request.form.get("confirm_name", "").strip() != site.name:
         errors = {"confirm_name": _("Type the site's name exactly to delete it.")}
-        return render_template("dashboard/site_settings.html", site=site,
-                               values=site_values(site), errors=errors), 422
+        return settings_page(site, 422, errors=errors)
     with write_transaction():
         Site.delete().where(Site.id == site.id).execute()
     return redirect(url_for("dashboard.overview", deleted=site.name))

@@ -13,17 +13,17 @@ from .responses import (
     TooLate,
     UsedToken,
 )
-from .sites import DIGESTS, ApiToken, Owner, RefusedOrigin, Site
+from .sites import DIGESTS, ROLES, ApiToken, Member, Owner, RefusedOrigin, Site
 from .surveys import ConsentText, Survey
 from .themes import SurveyTheme, delete_theme, save_theme, survey_themes
 
 MODELS = [Owner, Site, Survey, ConsentText, Response, UsedToken, ApiToken, Job, RefusedOrigin,
-          Hook, Invitation, Unsubscribe, OutboxMail, SurveyTheme]
+          Hook, Invitation, Unsubscribe, OutboxMail, SurveyTheme, Member]
 
-__all__ = ["DIGESTS", "FORM_MAX_AGE", "HOOK_KINDS", "INVITE_MAX_AGE", "MODELS",
-           "SECOND_STEP_WINDOW", "AlreadyAnswered", "ApiToken", "BaseModel", "ConsentText",
-           "Hook", "Invitation", "Job",
-           "ListField", "OutboxMail", "Owner", "RefusedOrigin", "Response", "Site", "Survey",
-           "SurveyTheme", "TooLate", "Unsubscribe", "UsedToken", "Versioned",
+__all__ = ["DIGESTS", "FORM_MAX_AGE", "HOOK_KINDS", "INVITE_MAX_AGE", "MODELS", "ROLES",
+           "SECOND_STEP_WINDOW", "AlreadyAnswered", "ApiToken", "BaseModel", "ConsentText", "Hook",
+           "Invitation", "Job", "ListField", "Member", "OutboxMail", "Owner", "RefusedOrigin",
+           "Response", "Site", "Survey", "SurveyTheme", "TooLate", "Unsubscribe", "UsedToken",
+           "Versioned",
            "close_invitations", "delete_theme", "email_hashes", "save_theme", "survey_themes",
            "unsubscribe_address", "utcnow"]

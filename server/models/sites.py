@@ -1,4 +1,4 @@
-"""Owners, their sites and the sites' API tokens."""
+"""Owners, their sites, the sites' team members and API tokens."""
 
 from __future__ import annotations
 
@@ -53,11 +53,30 @@ class Owner(BaseModel):  # deleting one deletes its sites and surveys
         Owner.update(digest=frequency).where(Owner.id == self.id).execute()
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return self.has_password and check_password_hash(self.password_hash, password)
+
+    @property
+    def has_password(self) -> bool:
+        """False for a team member who has not yet set one from the e-mailed link."""
+        return not self.password_hash.startswith(UNUSABLE)
+
+    def password_fingerprint(self) -> str:
+        """Changes whenever the password does (scrypt salts every hash): a link that carries
+        it works until the password is set, and never again."""
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:20]
+
+    @classmethod
+    def invited(cls, email: str) -> Owner:
+        """The login of someone added to a team: no password until they set one."""
+        return cls.create(email=email.strip().lower(),
+                          password_hash=UNUSABLE + secrets.token_hex(16))
 
     @classmethod
     def by_email(cls, email: str) -> Owner | None:
         return cls.get_or_none(cls.email == email.strip().lower())
+
+
+UNUSABLE = "!"  # a password hash that matches no password
 
 
 class Site(Versioned):
@@ -70,6 +89,37 @@ class Site(Versioned):
     # '#rrggbb' for the chosen score and the buttons (white text on it passes WCAG AA).
     brand_color = CharField(max_length=7, null=True)
     position = CharField(max_length=5, default="right")  # the popup's corner: right | left
+
+    @classmethod
+    def visible_to(cls, owner: Owner | None):
+        """The sites this login may open: its own and those it is a team member of."""
+        return cls.select().where((cls.owner == owner) | cls.id.in_(
+            Member.select(Member.site).where(Member.owner == owner)))
+
+    def role_of(self, owner: Owner | None) -> str | None:
+        """owner, manager, viewer, or None for someone without access."""
+        if owner is None:
+            return None
+        if self.owner_id == owner.id:
+            return "owner"
+        member = Member.get_or_none(Member.site == self, Member.owner == owner)
+        return member.role if member else None
+
+
+ROLES = ("viewer", "manager")
+
+
+class Member(BaseModel):
+    """A colleague's access to one site: a viewer reads, a manager also changes settings;
+    only the site's owner deletes it and chooses its members."""
+
+    site = ForeignKeyField(Site, backref="members", on_delete="CASCADE")
+    owner = ForeignKeyField(Owner, backref="memberships", on_delete="CASCADE")  # the login
+    role = CharField(max_length=10)  # viewer | manager
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("site", "owner"), True),)
 
 
 class ApiToken(BaseModel):

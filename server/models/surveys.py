@@ -112,6 +112,12 @@ class Survey(Versioned):
     def owned_by(cls, owner: Owner):
         return cls.select(cls, Site).join(Site).where(Site.owner == owner)
 
+    @classmethod
+    def visible_to(cls, owner: Owner | None):
+        """The surveys of every site this login may open (its own and its teams')."""
+        return cls.select(cls, Site).join(Site).where(
+            Site.id.in_(Site.visible_to(owner).select(Site.id)))
+
     def consent_text(self, version: int | None = None) -> ConsentText | None:
         return ConsentText.get_or_none(
             ConsentText.survey == self, ConsentText.version == (version or self.consent_version)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from server.models import ApiToken, Response
+from server.models import ApiToken, Member, Owner, Response
+from server.signing import cached_serializer
 from tests.browser.test_dashboard import PASSWORD, demo_like, log_in, shop  # noqa: F401
 from tests.browser.test_widget import host_page, make_survey, shown_frame
 from tests.browser.test_widget_accessibility import assert_accessible
@@ -18,7 +19,7 @@ SHOTS = Path(os.environ.get("TEVREDEN_SCREENSHOTS", "test-artifacts/screenshots"
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
-def owner_pages(shop) -> dict[str, str]:  # noqa: F811 (the fixture's value)
+def owner_pages(shop, reset_token: str = "verlopen") -> dict[str, str]:  # noqa: F811
     survey, site = shop["survey"], shop["site"]
     return {"overview": "/dashboard", "report": f"/dashboard/surveys/{survey.id}",
             "target": f"/dashboard/surveys/{survey.id}/target",
@@ -28,7 +29,9 @@ def owner_pages(shop) -> dict[str, str]:  # noqa: F811 (the fixture's value)
             "site-settings": f"/dashboard/sites/{site.id}/settings",
             "privacy": f"/dashboard/sites/{site.id}/privacy?contact=klant%40example.nl",
             "digest": "/dashboard/digest",
-            "missing": "/dashboard/surveys/bestaat-niet"}
+            "missing": "/dashboard/surveys/bestaat-niet",
+            "password-forgot": "/dashboard/password/forgot",
+            "password-choose": f"/dashboard/password/reset/{reset_token}"}
 
 
 @pytest.mark.parametrize("width", [390, 1280])
@@ -38,11 +41,16 @@ def test_owner_pages_pass_axe_and_never_scroll_sideways(live_server, page, demo_
                     touchpoint="een-heel-lang-klantmoment-zonder-spaties-erin",
                     contact="klant@example.nl")
     ApiToken.issue(demo_like["site"], scope="export", name="Boekhouding " * 3)
+    colleague = Owner.invited("een.heel.lange.naam.van.een.collega" + str(width) + "@example.nl")
+    Member.create(site=demo_like["site"], owner=colleague, role="manager")
+    # Signed as the live server signs (its key), so the page shows the form, not the refusal.
+    token = cached_serializer("reset", (live_server.env["TEVREDEN_SECRET_KEY"],)).dumps(
+        {"o": colleague.id, "f": colleague.password_fingerprint()})
     page.set_viewport_size({"width": width, "height": 900})
     log_in(page, live_server, demo_like["owner"].email)
     SHOTS.mkdir(parents=True, exist_ok=True)
     wide = {}
-    for name, path in owner_pages(demo_like).items():
+    for name, path in owner_pages(demo_like, token).items():
         page.goto(live_server.url + path)
         page.wait_for_load_state("networkidle")
         page.screenshot(path=SHOTS / f"{name}-{width}.png", full_page=True)

@@ -1,0 +1,185 @@
+"""Team members per site: a viewer reads and may change nothing, a manager changes settings,
+only the owner deletes the site and chooses its members; other sites stay a 404."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.models import ApiToken, Member, OutboxMail, Owner, Site
+from tests.api.test_cli import as_json, tevreden  # noqa: F401  (the fixture)
+from tests.api.test_dashboard import post, quick_owner, sign_in
+
+# Every POST route of the dashboard for one site (rule, form); `test_every_post_is_listed`
+# keeps this list complete when a route is added.
+SITE_POSTS = [
+    ("/dashboard/sites/<int:site_id>/settings", {"name": "Nieuw", "origins": "https://a.nl",
+                                                 "position": "left"}),
+    ("/dashboard/sites/<int:site_id>/delete", {"confirm_name": "Bakkerij de Vries"}),
+    ("/dashboard/sites/<int:site_id>/privacy", {"contact": "klant@example.nl",
+                                                "action": "erase", "confirm": "yes"}),
+    ("/dashboard/sites/<int:site_id>/tokens", {"name": "export", "scope": "export"}),
+    ("/dashboard/sites/<int:site_id>/tokens/<int:token_id>/revoke", {}),
+    ("/dashboard/sites/<int:site_id>/surveys/new", {"metric": "csat", "lang": "nl"}),
+    ("/dashboard/sites/<int:site_id>/members", {"email": "nog@example.nl", "role": "viewer"}),
+    ("/dashboard/sites/<int:site_id>/members/<int:member_id>/remove", {}),
+    ("/dashboard/surveys/<survey_id>/settings", {"name": "Anders"}),
+    ("/dashboard/surveys/<survey_id>/target", {"action": "clear"}),
+    ("/dashboard/surveys/<survey_id>/invitations", {"kind": "generic"}),
+    ("/dashboard/surveys/<survey_id>/invitations/rules", {"invite_delay_days": "1"}),
+    ("/dashboard/surveys/<survey_id>/themes", {"id": "fietsen", "name": "Fietsen",
+                                               "keywords": "fiets"}),
+]
+OWNER_ONLY = {"/dashboard/sites/<int:site_id>/delete", "/dashboard/sites/<int:site_id>/members",
+              "/dashboard/sites/<int:site_id>/members/<int:member_id>/remove"}
+# Not about one site: signing in and out, a new site of one's own, choosing a password.
+NOT_A_SITES = {"/dashboard/login", "/dashboard/logout", "/dashboard/sites/new", "/dashboard/digest",
+               "/dashboard/password/forgot",
+               "/dashboard/password/<any(member, reset):kind>/<token>"}
+
+
+@pytest.fixture
+def team(make):
+    owner = quick_owner()
+    site = make.site(owner)
+    survey = make.survey(site)
+    token, _ = ApiToken.issue(site)
+    viewer, manager = quick_owner("viewer@example.nl"), quick_owner("manager@example.nl")
+    seen = Member.create(site=site, owner=viewer, role="viewer")
+    Member.create(site=site, owner=manager, role="manager")
+    return {"owner": owner, "site": site, "survey": survey, "viewer": viewer,
+            "manager": manager, "other": make.site(name="Andermans winkel"),
+            "ids": {"site_id": site.id, "survey_id": survey.id, "token_id": token.id,
+                    "member_id": seen.id}}
+
+
+def path_of(rule: str, ids: dict) -> str:
+    for name, value in ids.items():
+        rule = rule.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
+    return rule
+
+
+def test_every_post_is_listed(app):
+    posts = {rule.rule for rule in app.url_map.iter_rules()
+             if rule.rule.startswith("/dashboard") and "POST" in rule.methods}
+    assert posts - NOT_A_SITES == {rule for rule, _ in SITE_POSTS}
+
+
+@pytest.mark.parametrize(("rule", "form"), SITE_POSTS, ids=[r for r, _ in SITE_POSTS])
+def test_a_viewer_may_post_nothing(client, team, rule, form):
+    sign_in(client, team["viewer"])
+    response = post(client, path_of(rule, team["ids"]), form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 403, page[:300]
+    assert response.mimetype == "text/html"
+    assert ("kunt de pagina&#39;s van Bakkerij de Vries lezen" in page
+            or "Alleen de eigenaar van Bakkerij de Vries" in page), page
+    assert Site.get_by_id(team["site"].id).name == "Bakkerij de Vries"
+    assert Member.select().count() == 2 and ApiToken.select().count() == 1
+
+
+@pytest.mark.parametrize(("rule", "form"), SITE_POSTS, ids=[r for r, _ in SITE_POSTS])
+def test_a_manager_changes_settings_but_not_the_team(client, team, rule, form):
+    sign_in(client, team["manager"])
+    response = post(client, path_of(rule, team["ids"]), form)
+    if rule in OWNER_ONLY:
+        assert response.status_code == 403
+        assert "Alleen de eigenaar" in response.get_data(as_text=True)
+    else:  # past the door: done, or the form's own answer about its fields
+        assert response.status_code in (200, 201, 302, 422), response.get_data(as_text=True)
+
+
+def test_a_manager_saves_the_sites_settings(client, team):
+    sign_in(client, team["manager"])
+    response = post(client, f"/dashboard/sites/{team['site'].id}/settings",
+                    {"name": "Bakkerij Nieuw", "origins": "https://a.nl", "position": "left"})
+    assert response.status_code == 302
+    assert Site.get_by_id(team["site"].id).name == "Bakkerij Nieuw"
+
+
+@pytest.mark.parametrize(("rule", "form"), SITE_POSTS, ids=[r for r, _ in SITE_POSTS])
+def test_another_site_is_not_found_for_a_member(client, make, team, rule, form):
+    other_survey = make.survey(team["other"])
+    ids = {**team["ids"], "site_id": team["other"].id, "survey_id": other_survey.id}
+    for who in ("viewer", "manager"):
+        sign_in(client, team[who])
+        assert post(client, path_of(rule, ids), form).status_code == 404
+        assert client.get(path_of("/dashboard/sites/<int:site_id>/settings", ids)
+                          ).status_code == 404
+
+
+def test_a_viewer_reads_the_sites_pages(client, team):
+    sign_in(client, team["viewer"])
+    ids = team["ids"]
+    for rule in ("/dashboard/surveys/<survey_id>", "/dashboard/surveys/<survey_id>/settings",
+                 "/dashboard/surveys/<survey_id>/comments", "/dashboard/sites/<int:site_id>/tokens",
+                 "/dashboard/surveys/<survey_id>/responses.csv"):
+        assert client.get(path_of(rule, ids)).status_code == 200, rule
+    page = client.get(path_of("/dashboard/sites/<int:site_id>/settings", ids)).get_data(
+        as_text=True)
+    assert "U bent kijker van deze site" in page
+    assert "Teamleden" not in page and "Site definitief verwijderen" not in page
+
+
+def test_a_member_sees_the_site_in_the_overview(client, team):
+    sign_in(client, team["viewer"])
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Bakkerij de Vries" in page and team["survey"].name in page
+    assert "Andermans winkel" not in page
+
+
+def test_the_owner_adds_and_removes_a_member(client, team):
+    sign_in(client, team["owner"])
+    site_id = team["site"].id
+    added = post(client, f"/dashboard/sites/{site_id}/members",
+                 {"email": " Collega@Example.nl ", "role": "manager"})
+    assert added.status_code == 302
+    page = client.get(added.headers["Location"]).get_data(as_text=True)
+    assert "collega@example.nl is toegevoegd" in page and "nog geen wachtwoord gekozen" in page
+    colleague = Owner.by_email("collega@example.nl")
+    member = Member.get(Member.owner == colleague)
+    assert member.role == "manager" and not colleague.has_password
+    [mail] = OutboxMail.select().where(OutboxMail.kind == "member")
+    assert mail.recipient == "collega@example.nl" and mail.invitation_id is None
+    removed = post(client, f"/dashboard/sites/{site_id}/members/{member.id}/remove")
+    assert removed.status_code == 302
+    assert Member.get_or_none(Member.id == member.id) is None
+    assert Owner.by_email("collega@example.nl") is not None  # the login stays
+
+
+def test_adding_refuses_a_bad_address_and_the_owner_himself(client, team):
+    sign_in(client, team["owner"])
+    site_id = team["site"].id
+    bad = post(client, f"/dashboard/sites/{site_id}/members", {"email": "geen-adres",
+                                                                "role": "viewer"})
+    assert bad.status_code == 422 and "Vul een geldig e-mailadres in" in bad.get_data(
+        as_text=True)
+    own = post(client, f"/dashboard/sites/{site_id}/members",
+               {"email": team["owner"].email, "role": "viewer"})
+    assert own.status_code == 422 and "het adres van de eigenaar" in own.get_data(as_text=True)
+    role = post(client, f"/dashboard/sites/{site_id}/members", {"email": "x@example.nl",
+                                                                 "role": "admin"})
+    assert role.status_code == 422 and Member.select().count() == 2
+
+
+def test_add_member_on_the_command_line(tevreden, team):  # noqa: F811
+    site = team["site"]
+    code, out, _ = tevreden("add-member", "--site", str(site.id), "Nieuw@example.nl",
+                            "--role", "viewer", "--json")
+    assert code == 0, out
+    data = as_json(out)
+    assert data["email"] == "nieuw@example.nl" and data["role"] == "viewer" and data["mailed"]
+    assert Member.get_by_id(data["id"]).site_id == site.id
+    code, out, _ = tevreden("add-member", "--site", site.name, "nieuw@example.nl",
+                            "--role", "manager", "--json")
+    again = as_json(out)
+    assert code == 0 and again["id"] == data["id"] and not again["mailed"]
+    assert Member.get_by_id(data["id"]).role == "manager"
+    assert OutboxMail.select().where(OutboxMail.kind == "member").count() == 1
+
+
+@pytest.mark.parametrize("args", [("geen-adres", "--role", "viewer"),
+                                  ("a@example.nl", "--role", "admin")])
+def test_add_member_refuses_bad_input(tevreden, team, args):  # noqa: F811
+    code, out, _ = tevreden("add-member", "--site", str(team["site"].id), *args, "--json")
+    assert code != 0 and "error" in as_json(out)
+    assert Member.select().count() == 2
