@@ -35,3 +35,14 @@ def wait_until(target, expression: str, timeout: float = 10.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"not true within {timeout} s: {expression}")
         time.sleep(0.05)
+
+
+def run_queued(app) -> int:
+    """Run what requests put on the app's queue, as the worker would; how many tasks ran."""
+    from server.jobs.queue import queue_of
+
+    queue, ran = queue_of(app), 0
+    while (task := queue.dequeue()) is not None:
+        queue.execute(task)
+        ran += 1
+    return ran

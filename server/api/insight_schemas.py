@@ -62,12 +62,13 @@ class ThemeOut(Schema):
     id = fields.String(required=True)
     name = fields.String(required=True)
     keywords = fields.List(fields.String(), required=True)
-    changed = fields.Integer(required=True, metadata={
-        "description": "Comments whose themes changed."})
+    retagging = fields.Boolean(required=True, metadata={
+        "description": "New answers are tagged with it at once; the stored comments by a "
+                       "background job, within moments."})
 
 
 class ThemeDeleted(Schema):
     id = fields.String(required=True)
     deleted = fields.Integer(required=True)
-    changed = fields.Integer(required=True, metadata={
-        "description": "Comments whose themes changed."})
+    retagging = fields.Boolean(required=True, metadata={
+        "description": "The stored comments are tagged again by a background job."})

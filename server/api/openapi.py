@@ -103,15 +103,18 @@ OPERATIONS: dict[tuple[str, str], dict] = {
         "parameters": [SURVEY_ID, {"in": "query", "schema": s.PeriodQuery}],
         "responses": {**ok(i.ThemeReport), **errors("401", "404", "422")}},
     ("api.themes.put_theme", "put"): {
-        "description": "Allowed for `read` and `export` tokens alike. The survey's comments "
-                       "are tagged again before the answer comes.",
+        "description": "Allowed for `read` and `export` tokens alike. New answers are tagged "
+                       "with the theme at once; the survey's stored comments are tagged again "
+                       "by a background job (202).",
         "parameters": [SURVEY_ID, THEME_ID],
         "requestBody": {"required": True,
                         "content": {"application/json": {"schema": i.ThemeBody}}},
-        "responses": {**ok(i.ThemeOut), **errors("400", "401", "404", "413", "422")}},
+        "responses": {**ok(i.ThemeOut, "Saved; comments being tagged", "202"),
+                      **errors("400", "401", "404", "413", "422")}},
     ("api.themes.remove_theme", "delete"): {
         "parameters": [SURVEY_ID, THEME_ID],
-        "responses": {**ok(i.ThemeDeleted), **errors("401", "404", "422")}},
+        "responses": {**ok(i.ThemeDeleted, "Removed; comments being tagged", "202"),
+                      **errors("401", "404", "422")}},
     ("api.openapi_document", "get"): {
         "security": [],
         "responses": {"200": {"description": "This document",

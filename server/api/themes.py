@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from ..errors import ApiError
+from ..jobs.queue import enqueue
 from ..models import delete_theme, save_theme
 from ..models.themes import BUILT_IN_IDS
 from ..reports.themes import theme_report
@@ -35,17 +36,19 @@ def put_theme(survey_id: str, theme_id: str):
     """Add a theme or change one (a built-in id changes its words); comments are tagged again."""
     survey = owned_survey(survey_id)
     data = load_body(ThemeSchema())
-    row, changed = save_theme(survey, checked_id(theme_id), data["name"], data["keywords"])
-    return jsonify(id=row.key, name=row.name, keywords=row.keywords, changed=changed)
+    row, _ = save_theme(survey, checked_id(theme_id), data["name"], data["keywords"],
+                        tag_comments=False)
+    enqueue("retag", survey.id)  # stored comments in the background; new answers at once
+    return jsonify(id=row.key, name=row.name, keywords=row.keywords, retagging=True), 202
 
 
 @bp.delete("/surveys/<survey_id>/themes/<theme_id>")
 def remove_theme(survey_id: str, theme_id: str):
     """Remove an owner's theme; a built-in one gets its own words back."""
     survey = owned_survey(survey_id)
-    changed = delete_theme(survey, checked_id(theme_id))
-    if changed is None:
+    if delete_theme(survey, checked_id(theme_id), tag_comments=False) is None:
         raise ApiError(404, "This survey has no theme of its own with this id."
                        + (" A built-in theme is changed with PUT, never removed."
                           if theme_id in BUILT_IN_IDS else ""))
-    return jsonify(id=theme_id, deleted=1, changed=changed)
+    enqueue("retag", survey.id)
+    return jsonify(id=theme_id, deleted=1, retagging=True), 202

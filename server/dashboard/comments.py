@@ -14,6 +14,7 @@ from marshmallow import ValidationError
 
 from ..core.driver_chart import DriverText, drivers_chart
 from ..core.scoring import GROUPS
+from ..jobs.queue import enqueue
 from ..models import Response, Survey, delete_theme, save_theme, survey_themes
 from ..models.themes import BUILT_IN_IDS, SurveyTheme
 from ..reports.counts import Filters, conditions
@@ -125,7 +126,8 @@ def themes(survey_id: str):
     values, errors = {}, {}
     own = {row.key: row for row in SurveyTheme.select().where(SurveyTheme.survey == survey.id)}
     if request.method == "POST" and request.form.get("delete"):
-        delete_theme(survey, request.form["delete"])
+        if delete_theme(survey, request.form["delete"], tag_comments=False):
+            enqueue("retag", survey.id)
         return redirect(url_for(".themes", survey_id=survey.id, saved=1))
     if request.method == "POST":
         values = {key: request.form.get(key, "").strip() for key in ("id", "name", "keywords")}
@@ -138,7 +140,8 @@ def themes(survey_id: str):
             errors.update({key.split(".")[0]: _("Give a name and at least one keyword.")
                            for key in exc.messages})
         if not errors:
-            save_theme(survey, values["id"], data["name"], data["keywords"])
+            save_theme(survey, values["id"], data["name"], data["keywords"], tag_comments=False)
+            enqueue("retag", survey.id)  # the stored comments; new answers are tagged at once
             return redirect(url_for(".themes", survey_id=survey.id, saved=1))
     elif request.args.get("edit"):
         edited = next((t for t in survey_themes(survey) if t.id == request.args["edit"]), None)

@@ -8,7 +8,7 @@ import logging
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, current_app
 from huey import Huey, RedisHuey, SqliteHuey
 
 log = logging.getLogger("tevreden.jobs")
@@ -33,6 +33,11 @@ def open_queue(url: str, name: str) -> Huey:
 
 def queue_of(app: Flask) -> Huey:
     return app.extensions["tevreden.queue"]
+
+
+def enqueue(name: str, *args) -> None:
+    """Put the task `name` on this app's queue, for the worker to run."""
+    current_app.extensions["tevreden.tasks"][name](*args)
 
 
 def init_app(app: Flask) -> None:

@@ -58,5 +58,13 @@ def register(queue: Huey, app: Flask) -> dict[str, Callable]:
         """Owners' daily (07:00) and weekly (Monday 07:00) digests, each claimed once."""
         return digests.run_due_digests()
 
+    @queue.task(name="retag", retries=5, retry_delay=30)
+    @functools.partial(in_app, app)
+    def retag(survey_id: str) -> int | None:
+        """A survey's comments tagged again after its themes changed."""
+        from ..models.themes import retag_survey
+
+        return retag_survey(survey_id)
+
     return {"purge": purge, "send-due": send_due, "send-due-periodic": send_due_periodic,
-            "digests": send_digests}
+            "retag": retag, "digests": send_digests}

@@ -72,13 +72,12 @@ def comment_fields(survey: Survey, text: str | None) -> dict:
     return {"comment": comment, "themes": tagger_for(survey).tag(comment) if comment else []}
 
 
-def save_theme(survey: Survey, key: str, name: str,
-               keywords: list[str]) -> tuple[SurveyTheme, int]:
-    """Add or change a theme and tag the survey's comments again, in one transaction; the
-    row and how many comments' themes changed.
-
-    Synchronous for now: a background job (huey) can take the re-tagging once it exists.
-    """
+def save_theme(survey: Survey, key: str, name: str, keywords: list[str],
+               tag_comments: bool = True) -> tuple[SurveyTheme, int | None]:
+    """Add or change a theme; new answers are tagged with it at once. With `tag_comments`
+    the survey's stored comments are tagged again in the same transaction (the command line);
+    the dashboard and the API leave that to a background job (server/jobs). Returns the row
+    and how many comments' themes changed (None when left to the job)."""
     from .responses import Response
 
     with write_transaction():
@@ -89,12 +88,13 @@ def save_theme(survey: Survey, key: str, name: str,
             row.name, row.keywords, row.updated_at = name, keywords, utcnow()
             row.save()
         renew(survey)
-        return row, retag(Response, survey)
+        return row, retag(Response, survey) if tag_comments else None
 
 
-def delete_theme(survey: Survey, key: str) -> int | None:
-    """Remove an owner's theme (a built-in one goes back to its own words) and tag again: how
-    many comments' themes changed; None when there was no such theme."""
+def delete_theme(survey: Survey, key: str, tag_comments: bool = True) -> int | bool | None:
+    """Remove an owner's theme (a built-in one goes back to its own words), tagging the
+    comments again as `save_theme` does: how many changed (True when left to the job); None
+    when there was no such theme."""
     from .responses import Response
 
     with write_transaction():
@@ -103,6 +103,17 @@ def delete_theme(survey: Survey, key: str) -> int | None:
         if not deleted:
             return None
         renew(survey)
+        return retag(Response, survey) if tag_comments else True
+
+
+def retag_survey(survey_id: str) -> int | None:
+    """The background job's work: tag a survey's comments with its current themes."""
+    from .responses import Response
+
+    survey = Survey.get_or_none(Survey.id == survey_id)
+    if survey is None:
+        return None
+    with write_transaction():
         return retag(Response, survey)
 
 

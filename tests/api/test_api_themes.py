@@ -9,7 +9,7 @@ from tests.api.apiutil import bearer
 from tests.api.test_cli import as_json, tevreden  # noqa: F401  (the fixture)
 from tests.api.test_responses import answer
 from tests.api.test_responses_details import first_step, second_step
-from tests.helpers import assert_error
+from tests.helpers import assert_error, run_queued
 
 
 @pytest.fixture
@@ -89,14 +89,16 @@ def test_drivers_follow_the_filters(client, survey, token):
                             headers=bearer(token)), 422, field="touchpoint")
 
 
-def test_an_owners_theme_tags_old_and_new_comments(client, survey, token):
+def test_an_owners_theme_tags_old_and_new_comments(app, client, survey, token):
     old = stored(survey, 4, "De fietsbel was kapot")
     url = f"/api/v1/surveys/{survey.id}/themes/fietsen"
     done = client.put(url, json={"name": "Fietsen", "keywords": ["fiets", "e-bike"]},
                       headers=bearer(token))
-    assert done.status_code == 200, done.get_data(as_text=True)
+    assert done.status_code == 202, done.get_data(as_text=True)
     assert done.get_json() == {"id": "fietsen", "name": "Fietsen", "keywords": ["fiets", "e-bike"],
-                               "changed": 1}
+                               "retagging": True}
+    assert Response.get_by_id(old.id).themes == ["quality"]  # until the worker comes round
+    assert run_queued(app) == 1
     assert Response.get_by_id(old.id).themes == ["quality", "fietsen"]
     created = answer(client, survey, score=9, comment="Mijn nieuwe e-bike is top")
     assert Response.get_by_id(created.get_json()["id"]).themes == ["fietsen"]
@@ -104,19 +106,23 @@ def test_an_owners_theme_tags_old_and_new_comments(client, survey, token):
                                          headers=bearer(token)).get_json()["themes"]]
     assert "fietsen" in names and len(names) == 9
     removed = client.delete(url, headers=bearer(token))
-    assert removed.get_json() == {"id": "fietsen", "deleted": 1, "changed": 2}
+    assert removed.status_code == 202
+    assert removed.get_json() == {"id": "fietsen", "deleted": 1, "retagging": True}
+    run_queued(app)
     assert Response.get_by_id(old.id).themes == ["quality"]
     assert_error(client.delete(url, headers=bearer(token)), 404)
 
 
-def test_a_built_in_themes_words_can_be_changed_and_restored(client, survey, token):
+def test_a_built_in_themes_words_can_be_changed_and_restored(app, client, survey, token):
     old = stored(survey, 4, "Pakket kwam via Homerr")
     url = f"/api/v1/surveys/{survey.id}/themes/delivery"
     client.put(url, json={"name": "Levering", "keywords": ["homerr"]}, headers=bearer(token))
+    run_queued(app)
     assert Response.get_by_id(old.id).themes == ["delivery"]
     survey = Survey.get_by_id(survey.id)  # as the next request reads it: a newer version
     assert Response.get_by_id(stored(survey, 5, "Snel bezorgd").id).themes == []
     client.delete(url, headers=bearer(token))
+    run_queued(app)
     assert Response.get_by_id(old.id).themes == ["delivery"]  # 'pakket' is a built-in word
 
 

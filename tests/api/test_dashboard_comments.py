@@ -10,6 +10,7 @@ import pytest
 from server.models import Response, Survey
 from tests.api.test_api_themes import stored
 from tests.api.test_dashboard import post, quick_owner, sign_in
+from tests.helpers import run_queued
 
 
 @pytest.fixture
@@ -68,18 +69,20 @@ def test_the_report_ranks_drivers_and_links_each_theme_to_its_comments(client, s
     assert "All comments: search and filter by theme or group" in html
 
 
-def test_owners_add_change_and_remove_themes(client, survey):
+def test_owners_add_change_and_remove_themes(app, client, survey):
     old = stored(survey, 4, "Mijn e-bike piept")
     url = f"/dashboard/surveys/{survey.id}/themes"
     assert "Delivery" in page(client, url) and "bezorging" in page(client, url)
     done = post(client, url, {"id": "fietsen", "name": "Fietsen", "keywords": "fiets, e-bike"})
     assert done.status_code == 302
+    assert run_queued(app) == 1  # the stored comments are the worker's job
     assert Response.get_by_id(old.id).themes == ["fietsen"]
     listing = page(client, url)
     assert "Fietsen" in listing and "fiets, e-bike" in listing and "your own" in listing
     edit = page(client, url + "?edit=fietsen")
     assert 'value="Fietsen"' in edit
     post(client, url, {"delete": "fietsen"})
+    run_queued(app)
     assert Response.get_by_id(old.id).themes == []
     assert Survey.get_by_id(survey.id).version > survey.version
 
