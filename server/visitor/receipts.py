@@ -101,7 +101,7 @@ def shown(key: str, value, response: Response) -> str:
     if key == "created_at":
         return when(response.created_at)
     if key == "followup":
-        return _(FOLLOWUP_STATES[value]) if value in FOLLOWUP_STATES else _("none")
+        return _(FOLLOWUP_STATES[value]) if value in FOLLOWUP_STATES else "—"
     if key in ("followup_at", "followup_contacted_at", "followup_resolved_at"):
         return when(getattr(response, key)) or "—"
     return "—" if value in (None, "") else str(value)
