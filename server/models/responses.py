@@ -18,7 +18,7 @@ from peewee import (
     fn,
 )
 
-from ..core.followups import CONTACTED, OPEN, RESOLVED, STATUSES, first_status
+from ..core.followups import CONTACTED, OPEN, RESOLVED, STATUSES, first_status, unhappy
 from ..db import scrub_erased, write_transaction
 from .base import BaseModel, utcnow
 from .outbox import invitation_answered
@@ -185,11 +185,18 @@ class Response(BaseModel):
 
     def withdraw_consent(self) -> Response:
         """Remove the contact address and the consent that came with it."""
+        changes = {"contact": None, "consent_at": None, "consent_version": None,
+                   "updated_at": utcnow()}
+        # A content answer was followed up only to reply: with nobody left to reply to, an
+        # untouched follow-up ends. One the shop acted on, or an unhappy answer's, stays.
+        if (self.followup == OPEN and self.followup_contacted_at is None
+                and not unhappy(self.survey.metric, self.score)):
+            changes.update(followup=None, followup_at=None, followup_note=None)
         with write_transaction():
-            Response.update(contact=None, consent_at=None, consent_version=None,
-                            updated_at=utcnow()).where(Response.id == self.id).execute()
+            Response.update(**changes).where(Response.id == self.id).execute()
         scrub_erased()
-        self.contact = self.consent_at = self.consent_version = None
+        for name, value in changes.items():
+            setattr(self, name, value)
         return self
 
     def erase(self) -> int:

@@ -72,3 +72,14 @@ def test_the_privacy_notice_says_what_happens_with_a_consented_contact(client, s
     dutch = section(client.get(f"/privacy/{survey.id}").get_data(as_text=True), "stored")
     assert "mag Bakkerij de Vries contact met je opnemen over deze feedback" in dutch
     assert "een korte notitie van de winkel" in dutch
+
+
+def test_withdrawn_consent_ends_a_content_answer_s_untouched_follow_up(client, survey):
+    content = widget_answer(client, survey, score=9, consent=True, contact="an@example.nl")
+    unhappy = widget_answer(client, survey, score=4, consent=True, contact="bo@example.nl")
+    for created in (content, unhappy):
+        withdrawn = client.post(urlsplit(created.get_json()["receipt"]).path,
+                                json={"action": "withdraw"})
+        assert withdrawn.status_code == 200 and withdrawn.get_json()["contact"] is None
+    assert Response.get_by_id(content.get_json()["id"]).followup is None
+    assert Response.get_by_id(unhappy.get_json()["id"]).followup == "open"
