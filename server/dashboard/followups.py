@@ -89,6 +89,8 @@ def inbox_query(survey: Survey, values: Mapping[str, str], now: dt.datetime):
 
 def age_text(created_at: dt.datetime, now: dt.datetime) -> str:
     hours = max(int((now - created_at).total_seconds() // 3600), 0)
+    if hours < 1:
+        return _("less than an hour ago")
     if hours < 48:
         return ngettext("%(num)s hour ago", "%(num)s hours ago", hours)
     return ngettext("%(num)s day ago", "%(num)s days ago", hours // 24)
