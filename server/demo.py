@@ -6,6 +6,7 @@ import datetime as dt
 import random
 import secrets
 
+from .core.followups import CONTACTED, RESOLVED, first_status
 from .db import db
 from .models import ApiToken, Owner, Response, Site, Survey, utcnow
 from .models.themes import comment_fields
@@ -83,8 +84,27 @@ def history_row(survey: Survey, rng: random.Random, score: int, when: dt.datetim
     comment = None
     if rng.random() < 0.15:
         comment = min(COMMENTS, key=lambda c: abs(c[0] - score) + rng.random())[1]
+    created = when.replace(hour=rng.randint(8, 22), minute=rng.randint(0, 59))
     return {
         "survey": survey.id, "score": score, **comment_fields(survey, comment),
         "touchpoint": rng.choice(survey.touchpoints), "segment": None, "language": "nl",
-        "created_at": when.replace(hour=rng.randint(8, 22), minute=rng.randint(0, 59)),
+        "created_at": created, **demo_followup(survey, rng, score, created),
     }
+
+
+def demo_followup(survey: Survey, rng: random.Random, score: int, created: dt.datetime) -> dict:
+    """Unhappy answers' follow-up: most older ones contacted within a day or two and resolved,
+    the last week's still open, so the inbox and the loop's figures have something to show."""
+    row = dict.fromkeys(("followup", "followup_at", "followup_contacted_at",
+                         "followup_resolved_at"))
+    if first_status(survey.metric, score, False) is None:
+        return row
+    if utcnow() - created < dt.timedelta(days=7) or rng.random() < 0.1:
+        return {**row, "followup": "open", "followup_at": created}
+    contacted = created + dt.timedelta(hours=rng.uniform(2, 72))
+    resolved = contacted + dt.timedelta(hours=rng.uniform(1, 48))
+    if rng.random() < 0.2:
+        return {**row, "followup": CONTACTED, "followup_at": contacted,
+                "followup_contacted_at": contacted}
+    return {**row, "followup": RESOLVED, "followup_at": resolved,
+            "followup_contacted_at": contacted, "followup_resolved_at": resolved}

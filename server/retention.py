@@ -129,4 +129,9 @@ def describe(response: Response) -> dict:
         "consent_at": iso(response.consent_at),
         "consent_version": response.consent_version,
         "contact": response.contact,
+        "followup": response.followup,
+        "followup_note": response.followup_note,
+        "followup_at": iso(response.followup_at),
+        "followup_contacted_at": iso(response.followup_contacted_at),
+        "followup_resolved_at": iso(response.followup_resolved_at),
     }

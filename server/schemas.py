@@ -20,10 +20,12 @@ from marshmallow import (
 )
 
 from .core.colours import AA_TEXT, HEX, WHITE, contrast, readable_with_white
+from .core.followups import STATUSES as FOLLOWUP_STATUSES
 from .core.scoring import METRICS, SCALES
 
 TAG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 TAG_MESSAGE = "Use 1-64 lowercase letters, digits, '-' or '_'."
+NOTE_MAX = 2000  # an owner's note on a follow-up
 
 
 def normalise_contact(contact: str) -> str:
@@ -196,6 +198,27 @@ class ThemeSchema(Schema):
                                               if k.strip()))
         if not data["keywords"] or not data["name"]:
             raise ValidationError("Give a name and at least one keyword.", "keywords")
+        return data
+
+
+class FollowupSchema(Schema):
+    """The owner's move on an answer's follow-up, with a note of what was done or agreed."""
+
+    class Meta:
+        unknown = RAISE
+
+    followup = fields.String(required=True, validate=validate.OneOf(FOLLOWUP_STATUSES),
+                             metadata={"description": "`contacted` or `resolved`; `open` "
+                                       "reopens it."})
+    note = fields.String(allow_none=True, validate=validate.Length(max=NOTE_MAX), metadata={
+        "description": f"At most {NOTE_MAX} characters; it replaces the note, null or \"\" "
+                       "clears it and leaving it out keeps it. The respondent sees it on "
+                       "their receipt."})
+
+    @post_load
+    def tidy(self, data, **kwargs):
+        if isinstance(data.get("note"), str):
+            data["note"] = data["note"].strip() or None
         return data
 
 

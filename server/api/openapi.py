@@ -9,6 +9,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 
 from .. import __version__
+from ..schemas import FollowupSchema
 from . import insight_schemas as i
 from . import invitations
 from . import schemas as s
@@ -21,8 +22,9 @@ Send a token in every request: `Authorization: Bearer <token>` (create one in th
 dashboard or with `tevreden create-token`). A token belongs to one site and sees only
 that site's surveys; any other survey id answers 404, exactly like one that does not
 exist. Scopes: `read` sees scores and answers without contact data; `export` also sees
-the contact columns and may answer access and erasure requests (`/contacts`). Both
-scopes may set a survey's target: both belong to the owner of the site.
+the contact columns and follow-up notes, may answer access and erasure requests
+(`/contacts`) and may mark an answer's follow-up (PATCH …/responses/<id>). Both scopes may
+set a survey's target: both belong to the owner of the site.
 
 Dates are calendar days in Europe/Amsterdam; times in JSON are ISO 8601 UTC.
 Errors always look like `{"error": {"code", "message", "fields"}}`.
@@ -32,12 +34,14 @@ ERRORS = {
     "400": ("BadRequest", "The body is not a JSON object."),
     "401": ("Unauthorized", "No token, an unknown token or a revoked one."),
     "403": ("Forbidden", "The token's scope does not allow this (needs `export`)."),
-    "404": ("NotFound", "No such survey for this token's site."),
+    "404": ("NotFound", "No such survey (or answer) for this token's site."),
     "409": ("Conflict", "The survey is closed."),
     "413": ("PayloadTooLarge", "The body is larger than 32 KB (the largest valid answer)."),
     "422": ("Invalid", "A parameter or field is not valid; `fields` names it."),
     "503": ("Unavailable", "The database does not answer."),
 }
+RESPONSE_ID = {"in": "path", "name": "response_id", "required": True,
+               "schema": {"type": "integer"}, "description": "The answer's id."}
 SURVEY_ID = {"in": "path", "name": "survey_id", "required": True,
              "schema": {"type": "string"}, "description": "The survey's public id."}
 THEME_ID = {"in": "path", "name": "theme_id", "required": True, "schema": {"type": "string"},
@@ -81,6 +85,16 @@ OPERATIONS: dict[tuple[str, str], dict] = {
     ("api.list_responses", "get"): {
         "parameters": [SURVEY_ID, {"in": "query", "schema": s.ResponsesQuery}],
         "responses": {**ok(s.ResponsePage), **errors("401", "404", "422")}},
+    ("api.update_response", "patch"): {
+        "description": "Needs an `export` token: a `read` token changes nothing. Unhappy "
+                       "answers (NPS 0-6, CSAT 1-2, CES 1-3) and answers with consented "
+                       "contact have a follow-up; others answer 422. The first contact time "
+                       "is kept once set; the resolved time is cleared when reopened.",
+        "parameters": [SURVEY_ID, RESPONSE_ID],
+        "requestBody": {"required": True,
+                        "content": {"application/json": {"schema": FollowupSchema}}},
+        "responses": {**ok(s.ResponseItem),
+                      **errors("400", "401", "403", "404", "413", "422")}},
     ("api.export_csv", "get"): {
         "parameters": [SURVEY_ID, {"in": "query", "schema": s.CsvQuery}],
         "responses": {**CSV_OK, **errors("401", "404", "422")}},

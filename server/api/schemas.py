@@ -18,6 +18,7 @@ from marshmallow import (
 from ..core.periods import COMPARISONS, INTERVALS
 from ..core.scoring import GROUPS
 from ..schemas import SUPPORTED_DAYS, TAG, TAG_MESSAGE, normalise_contact
+from .followup_schemas import FollowupFields, FollowupReport
 from .insight_schemas import Comparison
 
 # An order number or ticket id: enough for the shop to follow up, never who the customer is.
@@ -135,8 +136,6 @@ class TargetBody(BodySchema):
         "description": "Start of the baseline period (nulmeting), ideally 3-6 months."})
     baseline_to = fields.Date(allow_none=True, metadata={"description": "End of the baseline."})
 
-
-# ---------------------------------------------------------------- what the API returns
 
 class ErrorDetail(Schema):
     code = fields.String(required=True, metadata={"example": "invalid"})
@@ -257,7 +256,7 @@ class FilterEcho(Schema):
     segment = fields.String(allow_none=True, required=True)
 
 
-class ScoreReport(Summary):
+class ScoreReport(Summary, FollowupReport):
     survey = fields.String(required=True)
     metric = fields.String(required=True)
     interval = fields.String(required=True)
@@ -274,7 +273,7 @@ class TargetResult(Schema):
     target = fields.Nested(Target, required=True)
 
 
-class ResponseItem(Schema):
+class ResponseItem(FollowupFields):
     id = fields.Integer(required=True)
     survey = fields.String(required=True)
     score = fields.Integer(required=True)

@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, jsonify, request, stream_with_context
 from ..core.periods import iso, local_today
 from ..errors import ApiError
 from ..models import Response, Survey
+from ..models.responses import NoFollowup
 from ..reports.comparisons import comparison, with_compared_period
 from ..reports.counts import conditions
 from ..reports.export import csv_lines, file_name
@@ -18,7 +19,7 @@ from ..reports.invitations import invitation_counts, invitation_page
 from ..reports.queries import score_report, target_report
 from ..reports.search import answer_filters
 from ..retention import describe, forget, show_contact
-from ..schemas import TargetSchema
+from ..schemas import FollowupSchema, TargetSchema
 from . import openapi, themes
 from .auth import (
     authenticate,
@@ -35,7 +36,9 @@ from .schemas import ContactQuery, CsvQuery, InviteBody, ResponsesQuery, ScoreQu
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 PUBLIC_ENDPOINTS = {"api.openapi_document"}
-CONTACT_FIELDS = ("consent_at", "consent_version", "contact")
+# The owner's follow-up note is about a person as much as the contact address is.
+CONTACT_FIELDS = ("consent_at", "consent_version", "contact", "followup_note")
+MAX_ID = 2**31 - 1  # PostgreSQL's integer: larger ids are no answer's
 CURSOR = re.compile(r"^r(\d{1,18})$")
 
 
@@ -138,6 +141,26 @@ def list_responses(survey_id: str):
     rows = rows[:limit]
     return jsonify(items=[response_json(r, has_export_scope()) for r in rows],
                    next_cursor=encode_cursor(rows[-1].id) if more else None, limit=limit)
+
+
+@bp.patch("/surveys/<survey_id>/responses/<int:response_id>")
+def update_response(survey_id: str, response_id: int):
+    """Mark an answer's follow-up contacted or resolved (or open again), with a note."""
+    require_export()  # a read token changes nothing; the note is about a person
+    survey = owned_survey(survey_id)
+    response = Response.get_or_none(Response.id == response_id, Response.survey == survey.id) \
+        if response_id <= MAX_ID else None
+    if response is None:
+        raise ApiError(404, "This survey has no answer with this id.")
+    data = load_body(FollowupSchema())
+    try:
+        response = response.set_followup(data["followup"], data.get("note"),
+                                         keep_note="note" not in data)
+    except NoFollowup:
+        raise ApiError(422, "This answer has no follow-up.", fields={"followup": [
+            "Only unhappy answers and answers with consented contact details have one."]}) \
+            from None
+    return jsonify(response_json(response, with_contact=True))
 
 
 @bp.get("/surveys/<survey_id>/responses.csv")

@@ -14,6 +14,7 @@ from . import (
     auth,
     comments,
     digest,
+    followups,
     invitations,
     manage,
     members,
@@ -48,7 +49,7 @@ from .report import (
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 for part in (auth, manage, target, tokens, privacy, invitations, sites, comments, digest,
-             members, password):
+             members, password, followups):
     bp.register_blueprint(part.bp)
 
 

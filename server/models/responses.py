@@ -18,6 +18,7 @@ from peewee import (
     fn,
 )
 
+from ..core.followups import CONTACTED, OPEN, RESOLVED, STATUSES, first_status, unhappy
 from ..db import scrub_erased, write_transaction
 from .base import BaseModel, utcnow
 from .outbox import invitation_answered
@@ -36,6 +37,10 @@ class AlreadyAnswered(Exception):
 
 class TooLate(Exception):
     """The second step came after its window closed; the score itself is kept."""
+
+
+class NoFollowup(Exception):
+    """The answer is neither unhappy nor left contact details: there is nothing to follow up."""
 
 
 def consent_fields(survey: Survey, answer: dict, now: dt.datetime) -> dict:
@@ -69,6 +74,13 @@ class Response(BaseModel):
     # statement that stores the answer. The daily purge clears it; an erased answer leaves
     # it in UsedToken (Response.erase_all).
     token_id = CharField(max_length=64, null=True)
+    # The shop's follow-up (core/followups.py): open, contacted or resolved, else NULL; the
+    # owner's note, the last change, the first contact and when it was resolved.
+    followup = CharField(max_length=9, null=True)
+    followup_note = TextField(null=True)
+    followup_at = DateTimeField(null=True)
+    followup_contacted_at = DateTimeField(null=True)
+    followup_resolved_at = DateTimeField(null=True)
 
     @classmethod
     def record(cls, survey: Survey, answer: dict, token_id: str, language: str,
@@ -85,6 +97,8 @@ class Response(BaseModel):
             "language": language, "created_at": now, "token_id": token_id,
             **consent_fields(survey, answer, now),
         }
+        fields["followup"] = first_status(survey.metric, answer["score"], "contact" in fields)
+        fields["followup_at"] = now if fields["followup"] else None
         if invite:
             fields.update(touchpoint=invite["touchpoint"] or fields["touchpoint"],
                           segment=invite["segment"] or fields["segment"],
@@ -137,6 +151,8 @@ class Response(BaseModel):
         changes = consent_fields(self.survey, details, now)
         if details.get("comment"):
             changes.update(comment_fields(self.survey, details["comment"]))
+        if "contact" in changes and self.followup is None:
+            changes.update(followup=OPEN, followup_at=now)
         if changes:
             changes["updated_at"] = now
             with write_transaction():
@@ -145,13 +161,42 @@ class Response(BaseModel):
                 setattr(self, name, value)
         return self
 
+    def set_followup(self, status: str, note: str | None, keep_note: bool = False) -> Response:
+        """The owner's move: the first contact time is set once and kept; the resolved time
+        is set on resolving and cleared when the follow-up is opened again."""
+        if status not in STATUSES:
+            raise ValueError(f"unknown follow-up status {status!r}")
+        if self.followup is None:
+            raise NoFollowup
+        now = utcnow()
+        changes = {
+            Response.followup: status, Response.followup_at: now,
+            # In SQL, so two people marking the same answer keep the earliest contact.
+            Response.followup_contacted_at: fn.COALESCE(Response.followup_contacted_at, now)
+            if status == CONTACTED else Response.followup_contacted_at,
+            Response.followup_resolved_at: fn.COALESCE(Response.followup_resolved_at, now)
+            if status == RESOLVED else None,
+        }
+        if not keep_note:
+            changes[Response.followup_note] = note or None
+        with write_transaction():
+            Response.update(changes).where(Response.id == self.id).execute()
+        return Response.get_by_id(self.id)
+
     def withdraw_consent(self) -> Response:
         """Remove the contact address and the consent that came with it."""
+        changes = {"contact": None, "consent_at": None, "consent_version": None,
+                   "updated_at": utcnow()}
+        # A content answer was followed up only to reply: with nobody left to reply to, an
+        # untouched follow-up ends. One the shop acted on, or an unhappy answer's, stays.
+        if (self.followup == OPEN and self.followup_contacted_at is None
+                and not unhappy(self.survey.metric, self.score)):
+            changes.update(followup=None, followup_at=None, followup_note=None)
         with write_transaction():
-            Response.update(contact=None, consent_at=None, consent_version=None,
-                            updated_at=utcnow()).where(Response.id == self.id).execute()
+            Response.update(**changes).where(Response.id == self.id).execute()
         scrub_erased()
-        self.contact = self.consent_at = self.consent_version = None
+        for name, value in changes.items():
+            setattr(self, name, value)
         return self
 
     def erase(self) -> int:
@@ -187,6 +232,10 @@ class Response(BaseModel):
 # Most answers hold no contact address: storing them then leaves this index alone.
 Response.add_index(Response.index(Response.contact, name="response_contact",
                                   where=Response.contact.is_null(False)))
+# The follow-up inbox and its counts read only the answers that have a follow-up.
+Response.add_index(Response.index(Response.survey, Response.followup, Response.created_at,
+                                  name="response_followup",
+                                  where=Response.followup.is_null(False)))
 # Only the answers of the last day hold a token id: the index holds nothing else.
 Response.add_index(Response.index(Response.token_id, unique=True, name="response_token_id",
                                   where=Response.token_id.is_null(False)))

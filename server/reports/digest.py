@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..core.periods import earlier_period
-from ..core.scoring import GROUP_RANGES, summarise
+from ..core.scoring import summarise
 from ..core.statistics import compare
 from ..models import Owner, Response, Site, Survey
 from .counts import Filters, conditions, histogram
@@ -41,11 +41,10 @@ class SurveyDigest:
         return "up" if self.difference > 0 else "down"
 
 
-def follow_up_count(survey: Survey, filters: Filters) -> int:
-    """Detractors of the period who left contact details (with consent): theirs to call."""
-    low, high = GROUP_RANGES[survey.metric]["detractors"]
-    return (Response.select().where(*conditions(survey, filters), Response.score.between(low, high),
-                                    Response.contact.is_null(False)).count())
+def follow_up_count(survey: Survey) -> int:
+    """Follow-ups still open, whenever their answers came: nobody has contacted them yet."""
+    return (Response.select()
+            .where(Response.survey == survey.id, Response.followup == "open").count())
 
 
 def survey_digest(survey: Survey, start: dt.date, end: dt.date) -> SurveyDigest:
@@ -64,7 +63,7 @@ def survey_digest(survey: Survey, start: dt.date, end: dt.date) -> SurveyDigest:
                         earlier_score=before.score, difference=change.difference,
                         margin_of_error=change.margin_of_error, significant=change.significant,
                         comments_count=with_comment.count(), comments=newest,
-                        to_follow_up=follow_up_count(survey, filters))
+                        to_follow_up=follow_up_count(survey))
 
 
 def owner_digest(owner: Owner, start: dt.date, end: dt.date) -> list[SurveyDigest]:

@@ -23,6 +23,7 @@ from ..core.periods import (
 from ..core.scoring import suggested_targets, summarise, target_progress
 from ..models import Survey
 from .counts import DayRow, Filters, Histogram, day_rows, histogram
+from .followups import followup_figures
 
 SUGGESTION_MONTHS = 6  # without a baseline, targets are suggested from the last half year
 
@@ -183,4 +184,5 @@ def score_report(survey: Survey, filters: Filters, interval: str = "month",
         "filters": filters.as_dict(),
         "target": target_report(survey, today, everything),
         "suggested_targets": suggestions(survey, today, everything),
+        "followups": followup_figures(survey, filters),
     }

@@ -41,6 +41,16 @@ LABELS = {
     "consent_at": N_("Consent to be contacted"),
     "consent_version": N_("Consent text"),
     "contact": N_("E-mail address"),
+    "followup": N_("Follow-up by the shop"),
+    "followup_note": N_("The shop's note"),
+    "followup_at": N_("Follow-up last changed"),
+    "followup_contacted_at": N_("First contacted"),
+    "followup_resolved_at": N_("Resolved"),
+}
+FOLLOWUP_STATES = {
+    "open": N_("open: the shop has not replied yet"),
+    "contacted": N_("contacted"),
+    "resolved": N_("resolved"),
 }
 
 
@@ -90,14 +100,20 @@ def shown(key: str, value, response: Response) -> str:
         return _("version %(version)s: “%(text)s”", version=value, text=wording or "")
     if key == "created_at":
         return when(response.created_at)
+    if key == "followup":
+        return _(FOLLOWUP_STATES[value]) if value in FOLLOWUP_STATES else "—"
+    if key in ("followup_at", "followup_contacted_at", "followup_resolved_at"):
+        return when(getattr(response, key)) or "—"
     return "—" if value in (None, "") else str(value)
 
 
 def receipt_page(template: str, response: Response, receipt: str, status: int = 200,
                  **context) -> FlaskResponse:
     stored = describe(response)
+    # The follow-up rows only where there is one: most answers never get any.
     rows = [(_(LABELS[key]) if key in LABELS else key, shown(key, value, response))
-            for key, value in stored.items()]
+            for key, value in stored.items()
+            if response.followup or not key.startswith("followup")]
     kept_until = response.created_at + dt.timedelta(days=g.survey.retention_days)
     context = {
         "survey": g.survey, "lang": g.lang, "response": response, "rows": rows,

@@ -69,11 +69,12 @@ def test_contact_fields_only_with_the_export_scope(client, make, survey):
            contact="klant@example.nl", consent_at=utcnow(), consent_version=1)
     read = page(client, survey, make.token(survey.site, "read"))["items"][0]
     export = page(client, survey, make.token(survey.site, "export"))["items"][0]
-    assert {"contact", "consent_at", "consent_version"}.isdisjoint(read)
+    assert {"contact", "consent_at", "consent_version", "followup_note"}.isdisjoint(read)
     assert read["comment"] == "Top!" and read["reference"] == "A-1001"
     assert export["contact"] == "klant@example.nl" and export["consent_version"] == 1
     assert export["consent_at"].endswith("Z")
-    assert set(export) - set(read) == {"contact", "consent_at", "consent_version"}
+    assert set(export) - set(read) == {"contact", "consent_at", "consent_version",
+                                       "followup_note"}
 
 
 def test_filters_apply_to_pages(client, make, survey):

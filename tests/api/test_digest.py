@@ -74,7 +74,7 @@ def answered(shop):
                         created_at=at(9, 20, number))
     for contact in ("a@example.nl", "b@example.nl"):  # detractors who may be called
         Response.create(survey=shop["nps"], score=2, contact=contact, consent_at=at(9, 21),
-                        created_at=at(9, 21))
+                        created_at=at(9, 21), followup="open")
     Response.create(survey=shop["nps"], score=10, contact="c@example.nl", created_at=at(9, 21))
     # Tuesday 00:30 in Amsterdam, still Monday in UTC: not yesterday's.
     Response.create(survey=shop["nps"], score=0, comment="te laat", created_at=at(10, 0, 30))
@@ -117,7 +117,7 @@ def test_the_digest_holds_the_right_figures(answered):
     assert re.findall(r'^- "(.*)" \(\d+\)$', nps, re.M) == [
         "opmerking 5", "opmerking 4", "opmerking 3"]
     assert "te laat" not in text
-    assert "Op te volgen: 2 criticasters" in nps
+    assert "Op te volgen: 2 antwoorden" in nps
 
     score, variance = csat_and_variance(YESTERDAY_CSAT)
     before, before_variance = csat_and_variance(DAY_BEFORE_CSAT)

@@ -136,7 +136,8 @@ def test_show_contact_prints_everything_stored_for_the_address(app, capsys, monk
         "score": 4, "comment": "Snelle levering", "touchpoint": "checkout", "segment": None,
         "reference": None, "language": "nl", "created_at": first["created_at"],
         "consent_at": "2026-05-01T09:30:00Z", "consent_version": 1,
-        "contact": "klant@example.nl",
+        "contact": "klant@example.nl", "followup": None, "followup_note": None,
+        "followup_at": None, "followup_contacted_at": None, "followup_resolved_at": None,
     }
     assert {r["id"] for r in data["responses"]} == {r.id for r in contact_answers["mine"]}
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from server.models import ApiToken, Member, Owner, Response
+from server.models import ApiToken, Member, Owner, Response, utcnow
 from server.signing import cached_serializer
 from tests.browser.test_dashboard import PASSWORD, demo_like, log_in, shop  # noqa: F401
 from tests.browser.test_widget import host_page, make_survey, shown_frame
@@ -25,6 +25,7 @@ def owner_pages(shop, reset_token: str = "verlopen") -> dict[str, str]:  # noqa:
             "target": f"/dashboard/surveys/{survey.id}/target",
             "settings": f"/dashboard/surveys/{survey.id}/settings",
             "install": f"/dashboard/surveys/{survey.id}/install",
+            "followups": f"/dashboard/surveys/{survey.id}/followups?status=all",
             "tokens": f"/dashboard/sites/{site.id}/tokens",
             "site-settings": f"/dashboard/sites/{site.id}/settings",
             "privacy": f"/dashboard/sites/{site.id}/privacy?contact=klant%40example.nl",
@@ -39,7 +40,8 @@ def test_owner_pages_pass_axe_and_never_scroll_sideways(live_server, page, demo_
     survey = demo_like["survey"]
     Response.create(survey=survey, score=3, comment="https://" + "lang-adres." * 12 + "nl",
                     touchpoint="een-heel-lang-klantmoment-zonder-spaties-erin",
-                    contact="klant@example.nl")
+                    contact="klant@example.nl", consent_at=utcnow(), followup="open",
+                    followup_note="Gebeld; " + "lange-notitie-zonder-spaties" * 4)
     ApiToken.issue(demo_like["site"], scope="export", name="Boekhouding " * 3)
     colleague = Owner.invited("een.heel.lange.naam.van.een.collega" + str(width) + "@example.nl")
     Member.create(site=demo_like["site"], owner=colleague, role="manager")
