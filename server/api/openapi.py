@@ -9,6 +9,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 
 from .. import __version__
+from . import alert_schemas as a
 from . import insight_schemas as i
 from . import invitations
 from . import schemas as s
@@ -21,7 +22,8 @@ Send a token in every request: `Authorization: Bearer <token>` (create one in th
 dashboard or with `tevreden create-token`). A token belongs to one site and sees only
 that site's surveys; any other survey id answers 404, exactly like one that does not
 exist. Scopes: `read` sees scores and answers without contact data; `export` also sees
-the contact columns and may answer access and erasure requests (`/contacts`). Both
+the contact columns, may answer access and erasure requests (`/contacts`) and may create
+and delete alerts (which send answers and consented contacts out). Both
 scopes may set a survey's target: both belong to the owner of the site.
 
 Dates are calendar days in Europe/Amsterdam; times in JSON are ISO 8601 UTC.
@@ -112,6 +114,24 @@ OPERATIONS: dict[tuple[str, str], dict] = {
     ("api.themes.remove_theme", "delete"): {
         "parameters": [SURVEY_ID, THEME_ID],
         "responses": {**ok(i.ThemeDeleted), **errors("401", "404", "422")}},
+    ("api.alerts.list_alerts", "get"): {
+        "parameters": [SURVEY_ID],
+        "responses": {**ok(a.AlertList), **errors("401", "404")}},
+    ("api.alerts.create_alert", "post"): {
+        "description": "Needs an `export` token (a `read` token gets 403): an alert sends "
+                       "answers, and contacts given with consent, to the addresses and URL. "
+                       "Answers are looked at 30 seconds after the score, so a comment given "
+                       "right after it is in the alert; deliveries go within a minute.",
+        "parameters": [SURVEY_ID],
+        "requestBody": {"required": True,
+                        "content": {"application/json": {"schema": a.AlertBody}}},
+        "responses": {**ok(a.AlertCreated, "Alert created", "201"),
+                      **errors("400", "401", "403", "404", "413", "422")}},
+    ("api.alerts.delete_alert", "delete"): {
+        "description": "Needs an `export` token. Another site's alert is a 404.",
+        "parameters": [{"in": "path", "name": "alert_id", "required": True,
+                        "schema": {"type": "string"}}],
+        "responses": {**ok(a.AlertDeleted), **errors("401", "403", "404")}},
     ("api.openapi_document", "get"): {
         "security": [],
         "responses": {"200": {"description": "This document",

@@ -19,7 +19,7 @@ from ..reports.queries import score_report, target_report
 from ..reports.search import answer_filters
 from ..retention import describe, forget, show_contact
 from ..schemas import TargetSchema
-from . import openapi, themes
+from . import alerts, openapi, themes
 from .auth import (
     authenticate,
     has_export_scope,
@@ -203,6 +203,7 @@ def forget_contact():
 
 
 bp.register_blueprint(themes.bp)
+bp.register_blueprint(alerts.bp)
 
 
 @bp.get("/openapi.json")
