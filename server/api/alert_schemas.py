@@ -43,14 +43,15 @@ class AlertBody(Schema):
                              metadata={"description": "An http(s) URL to POST the signed "
                                                       "JSON to."})
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def check(self, data: dict, **kwargs) -> None:
         if data.get("when") is not None:
             try:
                 parse_rule(data["when"], self.metric)
             except InvalidRule as exc:
                 raise ValidationError(f"{exc}.", "when") from None
-        if not data.get("emails") and not data.get("webhook_url"):
+        # A field that failed its own check is absent here: then it is not "missing" too.
+        if data.get("emails", [None]) == [] and data.get("webhook_url", "") is None:
             raise ValidationError("Give at least one e-mail address or a webhook URL.",
                                   "emails")
 

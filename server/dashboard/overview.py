@@ -10,7 +10,7 @@ from ..errors import ApiError
 from ..models import Site, Survey, survey_themes
 from ..reports.export import DIALECTS, csv_lines, file_name
 from ..reports.queries import score_report
-from . import auth, comments, invitations, manage, privacy, sites, target, tokens
+from . import alerts, auth, comments, invitations, manage, privacy, sites, target, tokens
 from .auth import current_owner, login_required
 from .common import (
     change_number,
@@ -35,7 +35,7 @@ from .report import (
 )
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-for part in (auth, manage, target, tokens, privacy, invitations, sites, comments):
+for part in (auth, manage, target, tokens, privacy, invitations, sites, comments, alerts):
     bp.register_blueprint(part.bp)
 
 
