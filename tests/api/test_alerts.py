@@ -183,3 +183,21 @@ def test_the_mail_is_in_the_owners_language(client, smtp, survey):
     [message] = smtp.inbox.wait_for(1)
     assert message["Subject"] == "Alert: score 3 on Na de bestelling"
     assert "Comment: Slow" in text_of(message) and message["Content-Language"] == "en"
+
+
+def test_an_answer_to_a_survey_with_alerts_schedules_the_check_half_a_minute_on(
+        app, client, make, survey):
+    queue = app.extensions["tevreden.queue"]
+
+    def checks() -> list:  # the worker holds them until their time
+        return [task for task in queue.pending() if task.name == "alerts"]
+
+    waiting = len(checks())
+    answer(client, make.survey(make.site()), score=1)  # a survey without alerts
+    assert len(checks()) == waiting
+    Alert.issue(survey, "detractor", ["team@example.nl"], None)
+    before = utcnow()
+    answer(client, survey, score=1)
+    task = checks()[-1]
+    assert len(checks()) == waiting + 1
+    assert WAIT < task.eta - before < WAIT + dt.timedelta(seconds=10)
