@@ -81,7 +81,9 @@ class AlertOut(Schema):
     survey = fields.String(required=True)
     when = fields.String(required=True)
     emails = fields.List(fields.String(), required=True)
-    webhook_url = fields.String(allow_none=True)
+    webhook_url = fields.String(allow_none=True, metadata={
+        "description": "Whole for an `export` token; a `read` token sees only its origin "
+                       "(a chat tool's webhook URL is itself a key)."})
     created_at = fields.String(required=True)
     deliveries = fields.List(fields.Nested(Delivery), metadata={
         "description": "The latest deliveries, newest first."})

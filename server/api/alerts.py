@@ -3,13 +3,15 @@ deleting need an `export` token: an alert sends answers (and consented contacts)
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, jsonify
 
 from ..core.periods import iso
 from ..errors import ApiError
 from ..models import Alert, AlertDelivery, Survey
 from .alert_schemas import AlertBody
-from .auth import current_token, owned_survey, require_export
+from .auth import current_token, has_export_scope, owned_survey, require_export
 from .params import load_body
 
 bp = Blueprint("alerts", __name__)
@@ -25,9 +27,18 @@ def delivery_json(delivery: AlertDelivery) -> dict:
             if delivery.status == "waiting" else None}
 
 
+def shown_url(url: str | None) -> str | None:
+    """A chat tool's incoming-webhook URL is itself a key: only an export token sees it whole,
+    a read token its origin."""
+    if url is None or has_export_scope():
+        return url
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/…"
+
+
 def alert_json(alert: Alert, deliveries: list[AlertDelivery] | None = None) -> dict:
     return {"id": alert.id, "survey": alert.survey_id, "when": alert.rule,
-            "emails": alert.emails, "webhook_url": alert.webhook_url,
+            "emails": alert.emails, "webhook_url": shown_url(alert.webhook_url),
             "created_at": iso(alert.created_at),
             "deliveries": [delivery_json(d) for d in deliveries or []]}
 

@@ -56,8 +56,11 @@ def match_new_answers(now: dt.datetime) -> int:
     return made
 
 
-def to_outbox(alert: Alert, response: Response, now: dt.datetime) -> None:
-    """One mail per address into the outbox, which sends and retries it."""
+def to_outbox(delivery: AlertDelivery, alert: Alert, response: Response,
+              now: dt.datetime) -> None:
+    """One mail per address into the outbox, which sends and retries it; in the transaction
+    that marks the delivery done, so a worker that dies in between composes them again
+    rather than twice."""
     rows = []
     for address in alert.emails:
         message = compose_alert(alert, response, address, now)
@@ -67,6 +70,18 @@ def to_outbox(alert: Alert, response: Response, now: dt.datetime) -> None:
                      "created_at": now, "status": "waiting", "attempts": 0})
     with write_transaction():
         OutboxMail.insert_many(rows).execute()
+        delivery.mark_sent(now)
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect would turn the POST into a GET without the alert: it counts as a failure
+    (its status shown in the dashboard), and the owner sets the final URL."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+OPENER = urllib.request.build_opener(NoRedirects)
 
 
 def signature(secret: str, body: bytes) -> str:
@@ -83,7 +98,7 @@ def post_webhook(alert: Alert, response: Response) -> None:
         "Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT,
         "X-Tevreden-Event": "response.alert",
         "X-Tevreden-Signature": signature(alert.secret or "", body)})
-    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:
+    with OPENER.open(request, timeout=TIMEOUT_SECONDS) as answer:
         answer.read(1024)
 
 
@@ -100,9 +115,10 @@ def deliver(now: dt.datetime) -> dict[str, int]:
         alert, response = delivery.alert, delivery.response
         try:
             if delivery.channel == "email":
-                to_outbox(alert, response, now)
+                to_outbox(delivery, alert, response, now)
             else:
                 post_webhook(alert, response)
+                delivery.mark_sent(utcnow())
         except Exception as exc:  # a receiver's every way of failing waits for a retry
             failed += 1
             delivery.mark_failed(now, describe(exc))
@@ -110,7 +126,6 @@ def deliver(now: dt.datetime) -> dict[str, int]:
                         alert.id, delivery.channel, response.id, delivery.attempts,
                         describe(exc))
             continue
-        delivery.mark_sent(utcnow())
         sent += 1
     return {"sent": sent, "failed": failed}
 

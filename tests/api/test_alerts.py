@@ -201,3 +201,15 @@ def test_an_answer_to_a_survey_with_alerts_schedules_the_check_half_a_minute_on(
     task = checks()[-1]
     assert len(checks()) == waiting + 1
     assert WAIT < task.eta - before < WAIT + dt.timedelta(seconds=10)
+
+
+def test_a_redirect_is_not_followed_but_shown_as_the_failure(client, survey):
+    receiver = Receiver(statuses=(301,)).start()
+    try:
+        Alert.issue(survey, "detractor", [], receiver.url)
+        give(client, survey, 1)
+        assert run_alerts(later())["failed"] == 1
+        assert AlertDelivery.get().last_error.startswith("HTTP 301")
+        assert len(receiver.requests) == 1
+    finally:
+        receiver.stop()

@@ -49,8 +49,10 @@ def test_an_alert_by_mail_only_has_no_secret(client, survey, export):
 
 def test_a_read_token_lists_but_may_not_create_or_delete(client, make, survey):
     read = make.token(survey.site, scope="read")
-    alert = Alert.issue(survey, "detractor", ["a@example.nl"], None)
-    assert client.get(url(survey), headers=bearer(read)).status_code == 200
+    alert = Alert.issue(survey, "detractor", ["a@example.nl"],
+                        "https://hooks.slack.com/services/T0/B0/geheim")
+    [listed] = client.get(url(survey), headers=bearer(read)).get_json()["alerts"]
+    assert listed["webhook_url"] == "https://hooks.slack.com/…"
     assert_error(client.post(url(survey), headers=bearer(read),
                              json={"when": "detractor", "emails": ["a@example.nl"]}),
                  403, code="insufficient_scope")
