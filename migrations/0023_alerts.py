@@ -1,4 +1,5 @@
-"""Alerts on answers and their deliveries (one row per alert, answer and channel)."""
+"""Alerts on answers and their deliveries (one row per alert, answer and channel); an alert's
+mail in the outbox names its answer, so erasing the answer erases the unsent mail."""
 
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, Model, TextField
 
@@ -42,8 +43,13 @@ def up(migrator, db):
             indexes = ((("alert", "response", "channel"), True),)
 
     db.create_tables([Alert, AlertDelivery])
+    migrator.migrate(migrator.add_column(
+        "outbox_mail", "response_id",
+        ForeignKeyField(Response, field=Response.id, null=True, on_delete="CASCADE")))
 
 
 def down(migrator, db):
+    migrator.migrate(migrator.drop_index("outbox_mail", "outbox_mail_response_id"),
+                     migrator.drop_column("outbox_mail", "response_id"))
     db.execute_sql("DROP TABLE IF EXISTS alert_delivery")
     db.execute_sql("DROP TABLE IF EXISTS alert")

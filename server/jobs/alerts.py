@@ -64,7 +64,7 @@ def to_outbox(delivery: AlertDelivery, alert: Alert, response: Response,
     rows = []
     for address in alert.emails:
         message = compose_alert(alert, response, address, now)
-        rows.append({"kind": "alert", "recipient": address,
+        rows.append({"kind": "alert", "response": response.id, "recipient": address,
                      "subject": str(message["Subject"])[:300], "message": message.as_string(),
                      "message_id": message["Message-ID"], "next_attempt_at": now,
                      "created_at": now, "status": "waiting", "attempts": 0})

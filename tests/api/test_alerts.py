@@ -12,7 +12,8 @@ import json
 import pytest
 
 from server.jobs.alerts import WAIT, run_alerts
-from server.models import Alert, AlertDelivery, Response, utcnow
+from server.models import Alert, AlertDelivery, OutboxMail, Response, utcnow
+from server.retention import forget
 from tests.api.test_responses import JSON, answer
 from tests.mailserver import MailServer, text_of
 from tests.webhookserver import Receiver
@@ -213,3 +214,18 @@ def test_a_redirect_is_not_followed_but_shown_as_the_failure(client, survey):
         assert len(receiver.requests) == 1
     finally:
         receiver.stop()
+
+
+def test_an_answer_erased_while_its_alert_mail_waits_takes_the_mail_with_it(client, app,
+                                                                            survey):
+    app.config["SMTP_URL"] = "smtp://127.0.0.1:9"  # down: the mail waits in the outbox
+    Alert.issue(survey, "detractor", ["team@example.nl"], None)
+    erased = give(client, survey, 2, "Geheim 7a7a", consent=True, contact="wis@example.nl")
+    give(client, survey, 2, "Blijft")
+    run_alerts(later())
+    waiting = OutboxMail.select().where(OutboxMail.kind == "alert")
+    assert waiting.count() == 2 and all(m.status == "waiting" for m in waiting)
+    assert forget("wis@example.nl") == 1
+    [kept] = OutboxMail.select().where(OutboxMail.kind == "alert")
+    assert "Blijft" in kept.message and "7a7a" not in kept.message
+    assert not AlertDelivery.select().where(AlertDelivery.response == erased).exists()
