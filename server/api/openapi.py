@@ -10,6 +10,7 @@ from flask import Flask
 
 from .. import __version__
 from ..schemas import FollowupSchema
+from . import alert_schemas as a
 from . import insight_schemas as i
 from . import invitations
 from . import schemas as s
@@ -23,8 +24,9 @@ dashboard or with `tevreden create-token`). A token belongs to one site and sees
 that site's surveys; any other survey id answers 404, exactly like one that does not
 exist. Scopes: `read` sees scores and answers without contact data; `export` also sees
 the contact columns and follow-up notes, may answer access and erasure requests
-(`/contacts`) and may mark an answer's follow-up (PATCH …/responses/<id>). Both scopes may
-set a survey's target: both belong to the owner of the site.
+(`/contacts`), may mark an answer's follow-up (PATCH …/responses/<id>) and may create and
+delete alerts (which send answers and consented contacts out). Both scopes may set a survey's
+target: both belong to the owner of the site.
 
 Dates are calendar days in Europe/Amsterdam; times in JSON are ISO 8601 UTC.
 Errors always look like `{"error": {"code", "message", "fields"}}`.
@@ -129,6 +131,24 @@ OPERATIONS: dict[tuple[str, str], dict] = {
         "parameters": [SURVEY_ID, THEME_ID],
         "responses": {**ok(i.ThemeDeleted, "Removed; comments being tagged", "202"),
                       **errors("401", "404", "422")}},
+    ("api.alerts.list_alerts", "get"): {
+        "parameters": [SURVEY_ID],
+        "responses": {**ok(a.AlertList), **errors("401", "404")}},
+    ("api.alerts.create_alert", "post"): {
+        "description": "Needs an `export` token (a `read` token gets 403): an alert sends "
+                       "answers, and contacts given with consent, to the addresses and URL. "
+                       "Answers are looked at 30 seconds after the score, so a comment given "
+                       "right after it is in the alert; deliveries go within a minute.",
+        "parameters": [SURVEY_ID],
+        "requestBody": {"required": True,
+                        "content": {"application/json": {"schema": a.AlertBody}}},
+        "responses": {**ok(a.AlertCreated, "Alert created", "201"),
+                      **errors("400", "401", "403", "404", "413", "422")}},
+    ("api.alerts.delete_alert", "delete"): {
+        "description": "Needs an `export` token. Another site's alert is a 404.",
+        "parameters": [{"in": "path", "name": "alert_id", "required": True,
+                        "schema": {"type": "string"}}],
+        "responses": {**ok(a.AlertDeleted), **errors("401", "403", "404")}},
     ("api.openapi_document", "get"): {
         "security": [],
         "responses": {"200": {"description": "This document",

@@ -20,7 +20,7 @@ from ..reports.queries import score_report, target_report
 from ..reports.search import answer_filters
 from ..retention import describe, forget, show_contact
 from ..schemas import FollowupSchema, TargetSchema
-from . import openapi, themes
+from . import alerts, openapi, themes
 from .auth import (
     authenticate,
     has_export_scope,
@@ -226,6 +226,7 @@ def forget_contact():
 
 
 bp.register_blueprint(themes.bp)
+bp.register_blueprint(alerts.bp)
 
 
 @bp.get("/openapi.json")

@@ -11,6 +11,7 @@ from ..models import Site, Survey, survey_themes
 from ..reports.export import DIALECTS, csv_lines, file_name
 from ..reports.queries import score_report
 from . import (
+    alerts,
     auth,
     comments,
     digest,
@@ -49,7 +50,7 @@ from .report import (
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 for part in (auth, manage, target, tokens, privacy, invitations, sites, comments, digest,
-             members, password, followups):
+             members, password, followups, alerts):
     bp.register_blueprint(part.bp)
 
 

@@ -15,7 +15,7 @@ from flask import Flask
 from huey import Huey, crontab
 
 from ..db import connection
-from . import digests, housekeeping, invitations
+from . import alerts, digests, housekeeping, invitations
 
 log = logging.getLogger("tevreden.jobs")
 
@@ -66,5 +66,22 @@ def register(queue: Huey, app: Flask) -> dict[str, Callable]:
 
         return retag_survey(survey_id)
 
+    @queue.periodic_task(crontab(), name="alerts-periodic")
+    @functools.partial(in_app, app)
+    def alerts_periodic() -> dict:
+        """Every minute: alerts for new answers, and webhook retries that came due."""
+        return alerts.run_alerts()
+
+    @queue.task(name="alerts", retries=2, retry_delay=30)
+    @functools.partial(in_app, app)
+    def alerts_soon() -> dict:
+        """Soon after an answer (once its comment had time to come) and for a quick retry."""
+        result = alerts.run_alerts()
+        retry = alerts.next_retry()
+        if retry is not None and (wait := (retry - alerts.utcnow()).total_seconds()) < 60:
+            alerts_soon.schedule(delay=max(wait, 1) + 1)  # the first retry within a minute
+        return result
+
     return {"purge": purge, "send-due": send_due, "send-due-periodic": send_due_periodic,
-            "retag": retag, "digests": send_digests}
+            "retag": retag, "digests": send_digests, "alerts": alerts_soon,
+            "alerts-periodic": alerts_periodic}

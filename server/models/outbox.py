@@ -13,6 +13,7 @@ import datetime as dt
 from peewee import (
     CharField,
     DateTimeField,
+    DeferredForeignKey,
     ForeignKeyField,
     IntegerField,
     TextField,
@@ -35,7 +36,9 @@ def backoff(attempts: int) -> dt.timedelta:
 
 class OutboxMail(BaseModel):
     invitation = ForeignKeyField(Invitation, backref="mails", null=True, on_delete="CASCADE")
-    kind = CharField(max_length=12)  # invitation | reminder
+    kind = CharField(max_length=12)  # invitation | reminder | alert
+    # An alert's mail names an answer: erasing the answer takes its unsent mail with it.
+    response = DeferredForeignKey("Response", null=True, on_delete="CASCADE")
     recipient = CharField(max_length=254, null=True)  # erased once sent
     subject = CharField(max_length=300)
     message = TextField(null=True)  # the whole MIME message; erased once sent

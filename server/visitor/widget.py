@@ -13,6 +13,7 @@ from marshmallow import ValidationError
 from ..core.scoring import SCALES
 from ..errors import ApiError, is_htmx, wants_json
 from ..invites import read_invite
+from ..jobs.alerts import after_answer
 from ..limits import answer_limits
 from ..models import AlreadyAnswered, RefusedOrigin, Response, Survey, TooLate
 from ..schemas import TAG, messages, normalise_origin
@@ -227,6 +228,7 @@ def create_response(survey: str):
             raise not_found() from None
         return refuse(409, _("This form has already been used to answer. Thank you!"),
                       "_message.html", code="conflict")
+    after_answer(survey.id)
     receipt = receipt_for(response)
     if wants_json():
         return jsonify(id=response.id, receipt=receipt_url(receipt)), 201

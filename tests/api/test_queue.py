@@ -49,9 +49,9 @@ def test_periodic_tasks_purge_each_quarter_hour_and_send_each_minute(queued, app
     def due(minute: int) -> set[str]:
         return {task.name for task in queue.read_periodic(dt.datetime(2026, 3, 1, 4, minute))}
 
-    assert due(15) == {"purge", "send-due-periodic", "digests"}
-    assert due(16) == {"send-due-periodic"}
-    assert due(20) == {"send-due-periodic", "digests"}
+    assert due(15) == {"purge", "send-due-periodic", "digests", "alerts-periodic"}
+    assert due(16) == {"send-due-periodic", "alerts-periodic"}
+    assert due(20) == {"send-due-periodic", "digests", "alerts-periodic"}
 
 
 def test_the_worker_runs_a_queued_purge(queued, make, database_url, queue_url, tmp_path):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from server.models import ApiToken, Member, Owner, Response, utcnow
+from server.models import Alert, AlertDelivery, ApiToken, Member, Owner, Response, utcnow
 from server.signing import cached_serializer
 from tests.browser.test_dashboard import PASSWORD, demo_like, log_in, shop  # noqa: F401
 from tests.browser.test_widget import host_page, make_survey, shown_frame
@@ -26,6 +26,7 @@ def owner_pages(shop, reset_token: str = "verlopen") -> dict[str, str]:  # noqa:
             "settings": f"/dashboard/surveys/{survey.id}/settings",
             "install": f"/dashboard/surveys/{survey.id}/install",
             "followups": f"/dashboard/surveys/{survey.id}/followups?status=all",
+            "alerts": f"/dashboard/surveys/{survey.id}/alerts",
             "tokens": f"/dashboard/sites/{site.id}/tokens",
             "site-settings": f"/dashboard/sites/{site.id}/settings",
             "privacy": f"/dashboard/sites/{site.id}/privacy?contact=klant%40example.nl",
@@ -38,10 +39,16 @@ def owner_pages(shop, reset_token: str = "verlopen") -> dict[str, str]:  # noqa:
 @pytest.mark.parametrize("width", [390, 1280])
 def test_owner_pages_pass_axe_and_never_scroll_sideways(live_server, page, demo_like, width):  # noqa: F811
     survey = demo_like["survey"]
-    Response.create(survey=survey, score=3, comment="https://" + "lang-adres." * 12 + "nl",
-                    touchpoint="een-heel-lang-klantmoment-zonder-spaties-erin",
-                    contact="klant@example.nl", consent_at=utcnow(), followup="open",
-                    followup_note="Gebeld; " + "lange-notitie-zonder-spaties" * 4)
+    answer = Response.create(survey=survey, score=3,
+                             comment="https://" + "lang-adres." * 12 + "nl",
+                             touchpoint="een-heel-lang-klantmoment-zonder-spaties-erin",
+                             contact="klant@example.nl", consent_at=utcnow(), followup="open",
+                             followup_note="Gebeld; " + "lange-notitie-zonder-spaties" * 4)
+    alert = Alert.issue(survey, "keyword:levering", ["team@" + "lang-adres." * 6 + "nl"],
+                        "https://hooks.example.nl/" + "lang-pad-" * 12)
+    AlertDelivery.create(alert=alert, response=answer, channel="webhook", attempts=3,
+                         last_error="URLError: " + "lange-foutmelding-" * 8,
+                         next_attempt_at=utcnow())
     ApiToken.issue(demo_like["site"], scope="export", name="Boekhouding " * 3)
     colleague = Owner.invited("een.heel.lange.naam.van.een.collega" + str(width) + "@example.nl")
     Member.create(site=demo_like["site"], owner=colleague, role="manager")
@@ -52,7 +59,9 @@ def test_owner_pages_pass_axe_and_never_scroll_sideways(live_server, page, demo_
     log_in(page, live_server, demo_like["owner"].email)
     SHOTS.mkdir(parents=True, exist_ok=True)
     wide = {}
-    for name, path in owner_pages(demo_like, token).items():
+    pages = {**owner_pages(demo_like, token),
+             "answer": f"/dashboard/surveys/{survey.id}/answers/{answer.id}"}
+    for name, path in pages.items():
         page.goto(live_server.url + path)
         page.wait_for_load_state("networkidle")
         page.screenshot(path=SHOTS / f"{name}-{width}.png", full_page=True)

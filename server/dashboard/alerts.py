@@ -1,0 +1,100 @@
+"""A survey's alerts: create (rule, addresses, webhook), delete, the recent deliveries; and
+the page of one answer, where an alert's link leads."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+
+from ..api.alert_schemas import AlertBody
+from ..core.scoring import SCALES
+from ..errors import ApiError
+from ..models import Alert, AlertDelivery, Response, Survey
+from .auth import login_required
+from .common import owned_survey, stored_id
+
+bp = Blueprint("alerts", __name__)
+
+KINDS = ("detractor", "score-at-most", "keyword")
+RECENT = 30
+
+
+def deliveries(survey: Survey) -> list[AlertDelivery]:
+    return list(AlertDelivery.select(AlertDelivery, Alert).join(Alert)
+                .where(Alert.survey == survey)
+                .order_by(AlertDelivery.id.desc()).limit(RECENT))
+
+
+def alerts_page(survey: Survey, status: int = 200, **context):
+    context.setdefault("errors", {})
+    context.setdefault("values", {"kind": "detractor"})
+    alerts = list(Alert.select().where(Alert.survey == survey).order_by(Alert.created_at))
+    low, high = SCALES[survey.metric]
+    return render_template("dashboard/alerts.html", survey=survey, alerts=alerts,
+                           deliveries=deliveries(survey), kinds=KINDS, low=low, high=high,
+                           deleted=request.args.get("deleted") == "1", **context), status
+
+
+def form_rule(form) -> str:
+    kind, value = form.get("kind", ""), form.get("value", "").strip()
+    return f"{kind}:{value}" if kind in ("score-at-most", "keyword") else kind
+
+
+def form_messages(error: ValidationError, survey: Survey) -> dict[str, str]:
+    """One sentence per field of the form, in the owner's language."""
+    low, high = SCALES[survey.metric]
+    found = {str(key).split(".")[0] for key in error.normalized_messages()}
+    sentences = {
+        "when": ("value", _("For a score, enter a whole number from %(low)s to %(high)s; for "
+                            "a keyword, a word of at most 64 characters.", low=low, high=high)),
+        "emails": ("emails", _("Enter up to 10 e-mail addresses, one per line, or a webhook.")),
+        "webhook_url": ("webhook_url", _("Enter a URL starting with https:// or http://, or "
+                                         "leave it empty.")),
+    }
+    return dict(sentences[key] for key in found if key in sentences)
+
+
+@bp.route("/surveys/<survey_id>/alerts", methods=["GET", "POST"])
+@login_required
+def alerts(survey_id: str):
+    """The survey's alerts and their deliveries; posting adds one (a secret shown once)."""
+    survey = owned_survey(survey_id)
+    if request.method == "GET":
+        return alerts_page(survey)
+    emails = [line.strip() for line in request.form.get("emails", "").split() if line.strip()]
+    try:
+        data = AlertBody(survey.metric).load({
+            "when": form_rule(request.form), "emails": emails,
+            "webhook_url": request.form.get("webhook_url", "").strip() or None})
+    except ValidationError as exc:
+        return alerts_page(survey, 422, errors=form_messages(exc, survey),
+                           values=request.form.to_dict())
+    created = Alert.issue(survey, data["when"], data["emails"], data["webhook_url"])
+    return alerts_page(survey, 201, created=created)
+
+
+@bp.route("/surveys/<survey_id>/alerts/<alert_id>/delete", methods=["POST"])
+@login_required
+def delete(survey_id: str, alert_id: str):
+    """Delete an alert and its deliveries."""
+    survey = owned_survey(survey_id)
+    if not Alert.delete().where(Alert.id == alert_id, Alert.survey == survey).execute():
+        raise ApiError(404, _("There is no such alert."))
+    return redirect(url_for(".alerts", survey_id=survey.id, deleted=1), 303)
+
+
+@bp.get("/surveys/<survey_id>/answers/<int:response_id>")
+@login_required
+def answer(survey_id: str, response_id: int):
+    """One answer, as an alert links to it, with the alerts it set off."""
+    survey = owned_survey(survey_id)
+    found = stored_id(response_id) and Response.get_or_none(Response.id == response_id,
+                                                            Response.survey == survey)
+    if not found:
+        raise ApiError(404, _("This answer is not here: it was deleted or its retention "
+                              "period has passed."))
+    sent = list(AlertDelivery.select(AlertDelivery, Alert).join(Alert)
+                .where(AlertDelivery.response == found).order_by(AlertDelivery.id))
+    return render_template("dashboard/answer.html", survey=survey, response=found,
+                           deliveries=sent)

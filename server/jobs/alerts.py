@@ -1,0 +1,160 @@
+"""Alerts: new answers matched against each alert's rule, then delivered by e-mail (through the
+outbox) and by signed webhook (retried with backoff for a day).
+
+An answer is looked at once it is WAIT old, so a comment given in the second step right after
+the click is in the alert; each alert remembers up to when it has looked (`checked_until`), and
+the unique delivery per alert, answer and channel makes a second worker's work a no-op.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import urllib.error
+import urllib.request
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+from ..core.alerts import InvalidRule, matches, parse_rule
+from ..db import write_transaction
+from ..mail.alert import compose_alert, payload
+from ..mail.delivery import deliver_due
+from ..models import Alert, AlertDelivery, OutboxMail, Response, Survey, utcnow
+
+log = logging.getLogger("tevreden.alerts")
+WAIT = dt.timedelta(seconds=30)
+TIMEOUT_SECONDS = 10
+USER_AGENT = "Tevreden-Alerts/1"
+
+
+def match_new_answers(now: dt.datetime) -> int:
+    """Deliveries for the answers that came in since each alert last looked; how many."""
+    until = now - WAIT
+    made = 0
+    for alert in Alert.select(Alert, Survey).join(Survey).where(Alert.checked_until < until):
+        try:
+            rule = parse_rule(alert.rule, alert.survey.metric)
+        except InvalidRule:
+            log.warning("alert %s has a rule that cannot be read: %r", alert.id, alert.rule)
+            continue
+        answers = list(Response.select().where(Response.survey == alert.survey_id,
+                                               Response.created_at > alert.checked_until,
+                                               Response.created_at <= until))
+        if not answers:
+            continue  # nothing new: no write, so quiet alerts cost one indexed read a minute
+        rows = [{"alert": alert.id, "response": answer.id, "channel": channel,
+                 "next_attempt_at": now, "created_at": now, "status": "waiting", "attempts": 0}
+                for answer in answers
+                if matches(rule, alert.survey.metric, answer.score, answer.comment)
+                for channel in alert.channels()]
+        with write_transaction():
+            if alert.advance(alert.checked_until, until) and rows:
+                AlertDelivery.insert_many(rows).on_conflict_ignore().execute()
+                made += len(rows)
+    return made
+
+
+def to_outbox(delivery: AlertDelivery, alert: Alert, response: Response,
+              now: dt.datetime) -> None:
+    """One mail per address into the outbox, which sends and retries it; in the transaction
+    that marks the delivery done, so a worker that dies in between composes them again
+    rather than twice."""
+    rows = []
+    for address in alert.emails:
+        message = compose_alert(alert, response, address, now)
+        rows.append({"kind": "alert", "response": response.id, "recipient": address,
+                     "subject": str(message["Subject"])[:300], "message": message.as_string(),
+                     "message_id": message["Message-ID"], "next_attempt_at": now,
+                     "created_at": now, "status": "waiting", "attempts": 0})
+    with write_transaction():
+        OutboxMail.insert_many(rows).execute()
+        delivery.mark_sent(now)
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect would turn the POST into a GET without the alert: it counts as a failure
+    (its status shown in the dashboard), and the owner sets the final URL."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+OPENER = urllib.request.build_opener(NoRedirects)
+
+
+def signature(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def post_webhook(alert: Alert, response: Response) -> None:
+    """POST the signed JSON; anything but a 2xx answer raises."""
+    url = alert.webhook_url or ""
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise ValueError("only http and https URLs are sent to")
+    body = json.dumps(payload(alert, response), ensure_ascii=False).encode()
+    request = urllib.request.Request(url, data=body, method="POST", headers={
+        "Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT,
+        "X-Tevreden-Event": "response.alert",
+        "X-Tevreden-Signature": signature(alert.secret or "", body)})
+    with OPENER.open(request, timeout=TIMEOUT_SECONDS) as answer:
+        answer.read(1024)
+
+
+def describe(exc: Exception) -> str:
+    if isinstance(exc, urllib.error.HTTPError):
+        return f"HTTP {exc.code} {exc.reason}"
+    return f"{type(exc).__name__}: {exc}"[:300]
+
+
+def deliver(now: dt.datetime) -> dict[str, int]:
+    """Every delivery that is due, once; {"sent", "failed"} (failed: to be tried again)."""
+    sent = failed = 0
+    while (delivery := AlertDelivery.claim_next(now)) is not None:
+        alert, response = delivery.alert, delivery.response
+        try:
+            if delivery.channel == "email":
+                to_outbox(delivery, alert, response, now)
+            else:
+                post_webhook(alert, response)
+                delivery.mark_sent(utcnow())
+        except Exception as exc:  # a receiver's every way of failing waits for a retry
+            failed += 1
+            delivery.mark_failed(now, describe(exc))
+            log.warning("alert %s (%s) for answer %d not delivered (attempt %d): %s",
+                        alert.id, delivery.channel, response.id, delivery.attempts,
+                        describe(exc))
+            continue
+        sent += 1
+    return {"sent": sent, "failed": failed}
+
+
+def next_retry() -> dt.datetime | None:
+    row = (AlertDelivery.select(AlertDelivery.next_attempt_at)
+           .where(AlertDelivery.status == "waiting")
+           .order_by(AlertDelivery.next_attempt_at).first())
+    return row.next_attempt_at if row else None
+
+
+def run_alerts(now: dt.datetime | None = None) -> dict:
+    """Match new answers, deliver what is due and send the alert mails; counts."""
+    now = now or utcnow()
+    made = match_new_answers(now)
+    result = deliver(now)
+    mails = deliver_due(now) if made or result["sent"] else {"sent": 0, "failed": 0}
+    return {"matched": made, **result, "mails_sent": mails["sent"]}
+
+
+def after_answer(survey_id: str) -> None:
+    """A survey with alerts gets its check once the answer is WAIT old, not up to a minute
+    later; the check every minute covers a queue that could not be reached."""
+    if not Alert.select().where(Alert.survey == survey_id).exists():
+        return
+    try:
+        current_app.extensions["tevreden.tasks"]["alerts"].schedule(
+            delay=WAIT.total_seconds() + 1)
+    except Exception:
+        log.exception("could not schedule the alert check; the periodic one will do it")

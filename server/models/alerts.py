@@ -1,0 +1,100 @@
+"""Alerts on answers (a rule, e-mail addresses and/or a webhook) and their deliveries: one
+row per alert, answer and channel, with its attempts, so the dashboard shows each one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
+
+from ..db import write_transaction
+from .base import BaseModel, ListField, new_public_id, utcnow
+from .responses import Response
+from .surveys import Survey
+
+CHANNELS = ("email", "webhook")
+# A webhook receiver that is down gets the alert again with waits doubling from 30 seconds
+# (the first retry comes within a minute) up to an hour, for a day; then it is given up.
+FIRST_WAIT = dt.timedelta(seconds=30)
+LONGEST_WAIT = dt.timedelta(hours=1)
+GIVE_UP_AFTER = dt.timedelta(hours=24)
+LEASE = dt.timedelta(minutes=5)  # a worker that died holding a delivery gives it up after this
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    return min(FIRST_WAIT * 2 ** max(attempts - 1, 0), LONGEST_WAIT)
+
+
+class Alert(BaseModel):
+    id = CharField(primary_key=True, max_length=32, default=new_public_id)
+    survey = ForeignKeyField(Survey, backref="alerts", on_delete="CASCADE")
+    rule = CharField(max_length=80)  # detractor | score-at-most:N | keyword:WORD
+    emails = ListField(default=list)
+    webhook_url = CharField(max_length=2000, null=True)
+    # Stored as given: signing needs the secret itself; it is shown once, when created.
+    secret = CharField(max_length=64, null=True)
+    created_at = DateTimeField(default=utcnow)
+    # Answers up to this time have been looked at: an alert never fires for older ones.
+    checked_until = DateTimeField()
+
+    @classmethod
+    def issue(cls, survey: Survey, rule: str, emails: list[str], webhook_url: str | None
+              ) -> Alert:
+        now = utcnow()
+        return cls.create(survey=survey, rule=rule, emails=emails, webhook_url=webhook_url,
+                          secret=secrets.token_urlsafe(32) if webhook_url else None,
+                          created_at=now, checked_until=now)
+
+    def channels(self) -> list[str]:
+        return [c for c, held in zip(CHANNELS, (self.emails, self.webhook_url), strict=True)
+                if held]
+
+    def advance(self, seen: dt.datetime, until: dt.datetime) -> bool:
+        """Mark answers up to `until` as looked at, unless another worker did since `seen`."""
+        return bool(Alert.update(checked_until=until).where(
+            Alert.id == self.id, Alert.checked_until == seen).execute())
+
+
+class AlertDelivery(BaseModel):
+    alert = ForeignKeyField(Alert, backref="deliveries", on_delete="CASCADE")
+    # An erased answer takes its deliveries with it: they name its score and comment.
+    response = ForeignKeyField(Response, on_delete="CASCADE")
+    channel = CharField(max_length=8)  # email | webhook
+    status = CharField(max_length=10, default="waiting")  # waiting | sent | failed
+    attempts = IntegerField(default=0)
+    next_attempt_at = DateTimeField(index=True)
+    claimed_until = DateTimeField(null=True)
+    last_error = CharField(max_length=300, null=True)
+    created_at = DateTimeField(default=utcnow)
+    sent_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("alert", "response", "channel"), True),)
+
+    @classmethod
+    def claim_next(cls, now: dt.datetime) -> AlertDelivery | None:
+        """Take the next delivery that is due and held by nobody; None when there is none."""
+        due = ((cls.status == "waiting") & (cls.next_attempt_at <= now)
+               & (cls.claimed_until.is_null() | (cls.claimed_until < now)))
+        with write_transaction():
+            row = cls.select().where(due).order_by(cls.next_attempt_at, cls.id).first()
+            if row is None:
+                return None
+            taken = (cls.update(claimed_until=now + LEASE, attempts=cls.attempts + 1)
+                     .where(due & (cls.id == row.id)).execute())
+        return cls.get_by_id(row.id) if taken else cls.claim_next(now)
+
+    def mark_sent(self, now: dt.datetime) -> None:
+        AlertDelivery.update(status="sent", sent_at=now, claimed_until=None,
+                             last_error=None).where(AlertDelivery.id == self.id).execute()
+
+    def mark_failed(self, now: dt.datetime, error: str) -> None:
+        """Tried again after a wait, until a day after the answer; then failed for good."""
+        changes: dict = {"claimed_until": None, "last_error": error[:300]}
+        next_attempt = now + backoff(self.attempts)
+        if next_attempt - self.created_at > GIVE_UP_AFTER:
+            changes["status"] = "failed"
+        else:
+            changes["next_attempt_at"] = next_attempt
+        AlertDelivery.update(changes).where(AlertDelivery.id == self.id).execute()

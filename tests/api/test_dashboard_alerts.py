@@ -1,0 +1,106 @@
+"""The dashboard's alerts page: add an alert (a webhook's secret shown once), refuse a bad one
+field by field, delete one, see the deliveries; the answer page an alert links to; in Dutch
+and English, and for the owner only."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.models import Alert, AlertDelivery
+from tests.api.apiutil import answer
+from tests.api.test_dashboard import post, quick_owner, sign_in
+
+
+@pytest.fixture
+def owner():
+    return quick_owner()
+
+
+@pytest.fixture
+def survey(client, make, owner):
+    survey = make.survey(make.site(owner, name="Fietsen Jan"), metric="nps")
+    sign_in(client, owner)
+    return survey
+
+
+def alerts_url(survey) -> str:
+    return f"/dashboard/surveys/{survey.id}/alerts"
+
+
+def test_adding_an_alert_with_a_webhook_shows_its_secret_once(client, survey):
+    created = post(client, alerts_url(survey), {
+        "kind": "keyword", "value": "Kapot", "emails": "team@example.nl\nbaas@example.nl",
+        "webhook_url": "https://hooks.example.nl/x"})
+    assert created.status_code == 201
+    alert = Alert.get(Alert.survey == survey.id)
+    assert alert.rule == "keyword:kapot"
+    assert alert.emails == ["team@example.nl", "baas@example.nl"]
+    assert alert.secret in created.get_data(as_text=True)
+    page = client.get(alerts_url(survey)).get_data(as_text=True)
+    assert alert.secret not in page and "https://hooks.example.nl/x" in page
+    assert "de opmerking bevat “kapot”" in page and "team@example.nl" in page
+
+
+def test_a_bad_alert_names_its_fields(client, survey):
+    refused = post(client, alerts_url(survey), {"kind": "score-at-most", "value": "12",
+                                                "emails": "geen-adres",
+                                                "webhook_url": "ftp://x.nl"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and Alert.select().count() == 0
+    assert 'id="value-error"' in html and "van 0 tot 10" in html
+    assert 'id="emails-error"' in html and 'id="webhook_url-error"' in html
+    nothing = post(client, alerts_url(survey), {"kind": "detractor"})
+    assert nothing.status_code == 422 and 'id="emails-error"' in nothing.get_data(as_text=True)
+
+
+def test_deleting_an_alert(client, survey):
+    alert = Alert.issue(survey, "detractor", ["team@example.nl"], None)
+    gone = post(client, f"{alerts_url(survey)}/{alert.id}/delete")
+    assert gone.status_code == 303 and Alert.select().count() == 0
+    assert "Melding verwijderd." in client.get(gone.headers["Location"]).get_data(as_text=True)
+
+
+def test_deliveries_show_their_status_and_error(client, survey):
+    alert = Alert.issue(survey, "detractor", [], "https://hooks.example.nl/x")
+    response = answer(survey, 2, comment="Te laat")
+    AlertDelivery.create(alert=alert, response=response, channel="webhook", attempts=3,
+                         last_error="HTTP 503 Service Unavailable",
+                         next_attempt_at=alert.created_at)
+    page = client.get(alerts_url(survey)).get_data(as_text=True)
+    assert "HTTP 503 Service Unavailable" in page and 'data-status="waiting"' in page
+    assert f"/dashboard/surveys/{survey.id}/answers/{response.id}" in page
+
+
+def test_the_answer_page_shows_the_contact_only_with_consent(client, survey):
+    from server.models import utcnow
+
+    plain = answer(survey, 2, comment="Te laat", touchpoint="checkout")
+    given = answer(survey, 3, contact="klant@example.nl", consent_at=utcnow(),
+                   consent_version=1)
+    html = client.get(f"/dashboard/surveys/{survey.id}/answers/{plain.id}").get_data(
+        as_text=True)
+    assert "Te laat" in html and "checkout" in html and 'data-field="contact"' not in html
+    html = client.get(f"/dashboard/surveys/{survey.id}/answers/{given.id}").get_data(
+        as_text=True)
+    assert "klant@example.nl" in html
+
+
+def test_the_page_is_in_english_too(client, survey, owner):
+    sign_in(client, owner, lang="en")
+    Alert.issue(survey, "score-at-most:4", ["team@example.nl"], None)
+    page = client.get(alerts_url(survey)).get_data(as_text=True)
+    assert "Alerts for" in page and "a score of 4 or lower" in page
+
+
+def test_another_owners_alerts_and_answers_are_a_404(client, make, survey):
+    theirs = make.survey(make.site(quick_owner()))
+    alert = Alert.issue(theirs, "detractor", ["a@example.nl"], None)
+    response = answer(theirs, 1)
+    assert client.get(alerts_url(theirs)).status_code == 404
+    assert post(client, alerts_url(theirs), {"kind": "detractor",
+                                             "emails": "a@example.nl"}).status_code == 404
+    assert post(client, f"{alerts_url(theirs)}/{alert.id}/delete").status_code == 404
+    assert post(client, f"{alerts_url(survey)}/{alert.id}/delete").status_code == 404
+    assert client.get(f"/dashboard/surveys/{theirs.id}/answers/{response.id}").status_code == 404
+    assert client.get(f"/dashboard/surveys/{survey.id}/answers/{response.id}").status_code == 404
+    assert Alert.select().count() == 1
