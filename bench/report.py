@@ -11,7 +11,7 @@ RESULTS = BENCH / "results"
 FINDINGS = BENCH / "findings.md"
 OUT = BENCH / "RESULTS.md"
 ORDER = ["flows-sqlite", "flows-postgres", "memory", "score-sqlite", "score-postgres",
-         "export-sqlite", "export-postgres", "weight", "themes"]
+         "export-sqlite", "export-postgres", "weight", "themes", "invitations"]
 
 INTRO = """# Benchmark results
 
@@ -88,6 +88,19 @@ def summary_rows(records: dict) -> list[str]:
                      f"| **{r['checks']['per_comment']}** | — |",
                      f"| theme tagging of a {r['long_chars']:,}-character comment, new tagger "
                      f"| — | {r['long_cold_ms']:.1f} ms | — | — |"]
+        elif r["bench"] == "invitations":
+            t = r["tevreden"]
+            pss = max(t["idle"]["pss_mib"], t["loaded"]["pss_mib"])
+            rows += [f"| invitations sent/s through the outbox ÷ a bare smtplib loop, same sink "
+                     f"| — | {r['ratio']:.2f} ({t['sent_per_second']:.0f}/s vs "
+                     f"{r['reference']['sent_per_second']:.0f}/s) | — | sqlite |",
+                     f"| orders scheduled per second through `POST /hooks` | — "
+                     f"| {t['scheduled_per_second']:.0f}/s | — | sqlite |",
+                     f"| orders accepted and mailed, none lost | {t['orders']:,} "
+                     f"| {t['accepted']:,} / {t['mails']:,} | **{r['checks']['lost']}** "
+                     f"| sqlite |",
+                     f"| total PSS of `tevreden serve --workers 2` with its consumer | <= 160 MiB "
+                     f"| {pss:.1f} MiB | **{r['checks']['pss']}** | sqlite |"]
     return rows
 
 
@@ -296,8 +309,30 @@ def themes_section(r: dict) -> list[str]:
         f"| {r['long_cold_ms']:.3f} |", ""]
 
 
+def invitations_section(r: dict) -> list[str]:
+    t, ref = r["tevreden"], r["reference"]
+    return [
+        "### Invitations", "",
+        f"`{r['command']}` — {machine_line(r['machine'])}", "",
+        f"{t['orders']:,} signed orders posted to `POST /hooks/<id>` of `tevreden serve "
+        f"--workers 2` (its huey consumer on the SQLite queue, invitations due at once) by "
+        f"{4} clients; each invitation composed into the outbox and delivered to a local "
+        f"aiosmtpd sink. Beside it, a bare `smtplib` loop sends as many ready-made messages "
+        f"to the same sink, one connection each.", "",
+        "| side | count | seconds | per second |", "|---|---|---|---|",
+        f"| orders scheduled (202) | {t['accepted']:,} | {t['post_seconds']:.1f} "
+        f"| {t['scheduled_per_second']:.0f} |",
+        f"| Tevreden mails delivered (first order to last mail) | {t['mails']:,} "
+        f"| {t['send_seconds']:.1f} | {t['sent_per_second']:.0f} |",
+        f"| bare smtplib | {ref['mails']:,} | {ref['seconds']:.1f} "
+        f"| {ref['sent_per_second']:.0f} |", "",
+        f"Total PSS of the server with its consumer: idle {t['idle']['pss_mib']:.1f} MiB, "
+        f"after the run {t['loaded']['pss_mib']:.1f} MiB (target <= 160 MiB).", ""]
+
+
 SECTIONS = {"flows": flows_section, "memory": memory_section, "score": score_section,
-            "export": export_section, "weight": weight_section, "themes": themes_section}
+            "export": export_section, "weight": weight_section, "themes": themes_section,
+            "invitations": invitations_section}
 
 
 def render(records: dict) -> str:

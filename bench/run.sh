@@ -6,6 +6,7 @@
 #   bench/run.sh export [sqlite|postgres|both]   CSV endpoint vs bare csv writer, 1M responses
 #   bench/run.sh scale  [sqlite|postgres|both]   score and export on one seeded database
 #   bench/run.sh weight                          widget bytes beside Formbricks' packages
+#   bench/run.sh invitations                     orders to mails through a local SMTP sink
 #   bench/run.sh themes                          theme tagging time per comment
 #   bench/run.sh all    [sqlite|postgres|both]   all of the above
 #   bench/run.sh report                          only rewrite RESULTS.md from bench/results/
@@ -26,6 +27,7 @@ case "$what" in
   export) "$PYTHON" bench/scale.py export "$@" ;;
   scale) "$PYTHON" bench/scale.py score export "$@" ;;
   weight) "$PYTHON" bench/weight.py ;;
+  invitations) "$PYTHON" bench/invitations.py ;;
   themes) "$PYTHON" bench/themes.py ;;
   all)
     "$PYTHON" bench/weight.py

@@ -57,7 +57,7 @@ class Worker:
 
 
 def eventually(check: Callable[[], object], worker: Worker | None = None,
-               timeout: float = 20) -> object:
+               timeout: float = 60) -> object:
     """Poll `check` until it returns something true; fail with the worker's output."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
