@@ -27,7 +27,7 @@ run: $(BIN)/tevreden
 
 ## make test: the whole suite (PostgreSQL too when TEVREDEN_TEST_DATABASE_URL is set)
 test: $(VENV)/.test-deps browser
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 ## make browser: a Chromium for Playwright (Debian's when we can install it, else Playwright's)
 browser: $(VENV)/.test-deps
