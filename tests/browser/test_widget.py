@@ -121,8 +121,6 @@ def test_keyboard_only_flow(page, live_server, live_db, host_site):
     assert frame.evaluate("getComputedStyle(document.activeElement.nextElementSibling)"
                           ".outlineStyle") == "solid"  # the focus ring is visible
 
-    page.keyboard.press("Tab")
-    expect_focus("Verstuur")
     page.keyboard.press("Enter")  # nothing chosen yet: the error is announced
     alert = widget.get_by_role("alert").filter(has_text="Kies een score.")
     expect(alert).to_be_visible()
@@ -149,6 +147,29 @@ def test_keyboard_only_flow(page, live_server, live_db, host_site):
     expect(widget.get_by_role("heading", name="Bedankt voor je feedback!")).to_be_visible()
     stored = Response.get(Response.survey == survey.id)
     assert (stored.score, stored.comment) == (4, "Alles met het toetsenbord")
+
+
+def test_a_click_or_space_sends_the_score_and_arrow_keys_only_move(page, live_server, live_db,
+                                                                   host_site):
+    survey = make_survey(host_site)
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.goto(f"{live_server.url}/w/{survey.id}")
+    expect(page.get_by_role("radio", name="0 — zeer onwaarschijnlijk")).to_be_visible()
+    expect(page.get_by_role("button", name="Verstuur")).to_have_count(0)  # a score is the answer
+
+    page.keyboard.press("Tab")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.value") == "1"
+    page.wait_for_timeout(300)
+    assert posts == [], "moving along the scale must not send"
+    page.keyboard.press("Space")
+    expect(page.get_by_role("heading", name="Bedankt! Je score 1 is opgeslagen.")).to_be_visible()
+    assert len(posts) == 1 and Response.get(Response.survey == survey.id).score == 1
 
 
 def test_without_javascript_the_same_form_works(browser, live_server, live_db, host_site):

@@ -1,11 +1,15 @@
-/* Tevreden widget glue: resize and close messages to the host page, record a score on a
-   pointer choice (arrow keys only move), Enter to send, the comment counter. */
+/* Tevreden widget glue: resize and close messages to the host page, a chosen score is the
+   answer, the comment counter.
+   Choosing follows the ARIA radio group pattern: arrow keys (and Home/End) only move the
+   choice along the scale, so a keyboard user can look before sending; a pointer click, Space
+   (the radio's own activation) or Enter sends it. A screen reader's "activate" is a click
+   without our seeing the key, so it sends too. */
 (function () {
   'use strict';
   var body = document.body;
   var origin = body.getAttribute('data-origin');
   var framed = window.parent !== window;
-  var pointing = false;
+  var moving = false;  // the last key moves along the radio group: its click only chooses
 
   // Only to the host page's own origin, which the server checked against the site's list.
   function send(message) {
@@ -28,24 +32,28 @@
   resize();
 
   document.addEventListener('click', function (event) {
-    if (event.target.closest('[data-close]')) close();
+    var target = event.target;
+    if (target.closest('[data-close]')) close();
+    // Browsers click a radio that arrow keys select: only other clicks send the score.
+    if (target.name === 'score' && target.type === 'radio' && target.checked && !moving) {
+      target.form.requestSubmit();
+    }
+    moving = false;
   });
 
-  document.addEventListener('pointerdown', function () { pointing = true; });
+  document.addEventListener('pointerdown', function () { moving = false; });
+  document.addEventListener('keyup', function () { moving = false; });
 
   document.addEventListener('keydown', function (event) {
     var target = event.target;
-    pointing = false;
+    moving = /^(Arrow|Home$|End$|Page)/.test(event.key);
     if (event.key === 'Escape' && body.classList.contains('popup')) close();
-    if (event.key === 'Enter' && target.type === 'radio' && target.form) {
+    // Space on a radio the arrow keys already chose clicks nothing: it sends all the same.
+    if ((event.key === 'Enter' || (event.key === ' ' && target.checked)) &&
+        target.type === 'radio' && target.form) {
       event.preventDefault();
       target.form.requestSubmit();
     }
-  });
-
-  document.addEventListener('change', function (event) {
-    var target = event.target;
-    if (pointing && target.name === 'score' && target.form) target.form.requestSubmit();
   });
 
   document.addEventListener('input', function (event) {
