@@ -63,10 +63,13 @@ def test_inline_flow_end_to_end(page, context, live_server, live_db, host_site):
     comment = widget.get_by_label("Wil je nog iets toelichten? (optioneel)")
     comment.fill("Mooie planten, snel bezorgd.")
     expect(widget.locator("#comment-count")).to_contain_text("28/2000")
-    consent = widget.get_by_role("checkbox")
+    consent = widget.get_by_role("checkbox", name="Ik wil hierover graag een reactie")
     expect(consent).not_to_be_checked()
+    address = widget.get_by_label("Je e-mailadres")
+    expect(address).to_be_hidden()  # the consent text and the address follow the box
     consent.check()
-    widget.get_by_label("Je e-mailadres").fill("Linde@Example.nl")
+    expect(widget.get_by_text("Ja, Tuincentrum De Linde mag mij")).to_be_visible()
+    address.fill("Linde@Example.nl")
     widget.get_by_role("button", name="Verstuur").click()
     expect(widget.get_by_role("heading", name="Bedankt voor je feedback!")).to_be_visible()
     receipt = widget.get_by_role("link", name="je ontvangstbewijs").get_attribute("href")
@@ -170,6 +173,25 @@ def test_a_click_or_space_sends_the_score_and_arrow_keys_only_move(page, live_se
     page.keyboard.press("Space")
     expect(page.get_by_role("heading", name="Bedankt! Je score 1 is opgeslagen.")).to_be_visible()
     assert len(posts) == 1 and Response.get(Response.survey == survey.id).score == 1
+
+
+def test_the_address_shows_only_with_the_box_ticked(page, live_server, live_db, host_site):
+    survey = make_survey(host_site, consent_mode="optional")
+    page.goto(f"{live_server.url}/w/{survey.id}?lang=en")
+    page.get_by_role("radio", name="3", exact=True).click()
+    consent = page.get_by_role("checkbox", name="I would like a reply about this")
+    expect(consent).to_have_accessible_description(re.compile("^Yes, Tuincentrum De Linde may"))
+    address = page.get_by_label("Your e-mail address")
+    expect(address).to_be_hidden()
+    consent.check()
+    address.fill("later@example.nl")
+    consent.uncheck()  # changed their mind: the address is neither shown nor sent
+    expect(address).to_be_hidden()
+    page.get_by_label("Anything you would like to add? (optional)").fill("Toch niet")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("heading", name="Thank you for your feedback!")).to_be_visible()
+    stored = Response.get(Response.survey == survey.id)
+    assert (stored.comment, stored.contact) == ("Toch niet", None)
 
 
 def test_without_javascript_the_same_form_works(browser, live_server, live_db, host_site):

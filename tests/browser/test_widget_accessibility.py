@@ -36,9 +36,10 @@ def test_the_steps_pass_axe(page, live_server, live_db, host_site):
 
     page.get_by_role("radio", name="0 — zeer onwaarschijnlijk").click()
     expect(page.get_by_role("checkbox")).to_be_visible()
+    assert_accessible(page, "comment, the consent box unticked")
 
-    page.get_by_label("Je e-mailadres").fill("geen adres")
     page.get_by_role("checkbox").check()
+    page.get_by_label("Je e-mailadres").fill("geen adres")
     page.get_by_role("button", name="Verstuur").click()
     expect(page.get_by_role("alert").filter(has_text="naam@voorbeeld.nl")).to_be_visible()
     assert_accessible(page, "comment with an error")

@@ -56,6 +56,12 @@
     }
   });
 
+  // Unticking hides the address: it is then not sent, so it cannot be refused out of sight.
+  document.addEventListener('change', function (event) {
+    var contact = event.target.id === 'consent' && document.getElementById('contact');
+    if (contact) contact.disabled = !event.target.checked;
+  });
+
   document.addEventListener('input', function (event) {
     var count = event.target.id === 'comment' && document.querySelector('[data-count]');
     if (count) count.textContent = event.target.value.length;
