@@ -242,10 +242,10 @@ def answer_for(survey: Survey, receipt: str) -> Response:
     try:
         response = response_for_receipt(receipt)
     except InvalidToken:
-        raise ApiError(400, _("This receipt link is not valid. Check that you copied it "
+        raise ApiError(400, _("This link to your answer is not valid. Check that you copied it "
                               "completely.")) from None
     if response is None or response.survey_id != survey.id:
-        raise ApiError(404, _("No answer is stored for this receipt: it was deleted or its "
+        raise ApiError(404, _("No answer is stored for this link: it was deleted or its "
                               "retention period has passed."))
     return response
 
@@ -261,7 +261,7 @@ def details_context(response: Response, receipt: str, values: dict | None = None
 
 def too_late() -> str:
     return _("The 24 hours for adding to this answer have passed. Your score is kept; you can "
-             "still view or delete it with your receipt.")
+             "still view or delete it with the link to your answer.")
 
 
 @bp.get("/w/<survey>/responses/<receipt>")

@@ -72,7 +72,8 @@ def test_inline_flow_end_to_end(page, context, live_server, live_db, host_site):
     address.fill("Linde@Example.nl")
     widget.get_by_role("button", name="Verstuur").click()
     expect(widget.get_by_role("heading", name="Bedankt voor je feedback!")).to_be_visible()
-    receipt = widget.get_by_role("link", name="je ontvangstbewijs").get_attribute("href")
+    link = widget.get_by_role("link", name="Je antwoord bekijken of verwijderen")
+    receipt = link.get_attribute("href")
     assert receipt.startswith(f"{live_server.url}/r/")
 
     stored = Response.get(Response.survey == survey.id)
@@ -89,6 +90,7 @@ def test_inline_flow_end_to_end(page, context, live_server, live_db, host_site):
     # The receipt: see it, delete it after confirming; the answer is gone.
     receipt_page = context.new_page()
     receipt_page.goto(receipt)
+    expect(receipt_page).to_have_title("Je antwoord bekijken of verwijderen · Tuincentrum De Linde")
     expect(receipt_page.get_by_text("Mooie planten, snel bezorgd.")).to_be_visible()
     receipt_page.get_by_role("button", name="Verwijder mijn antwoord").click()
     receipt_page.get_by_role("button", name="Ja, verwijder mijn antwoord").click()
@@ -213,6 +215,8 @@ def test_without_javascript_the_same_form_works(browser, live_server, live_db, h
     page.get_by_role("checkbox").check()
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_role("heading", name="Thank you for your feedback!")).to_be_visible()
+    page.goto(page.get_by_role("link", name="View or delete your answer").get_attribute("href"))
+    expect(page).to_have_title("View or delete your answer · Tuincentrum De Linde")
 
     stored = Response.get(Response.survey == survey.id)
     assert (stored.score, stored.comment, stored.language, stored.touchpoint) == (

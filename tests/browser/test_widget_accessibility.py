@@ -45,7 +45,7 @@ def test_the_steps_pass_axe(page, live_server, live_db, host_site):
     assert_accessible(page, "comment with an error")
 
     page.get_by_role("button", name="Nee, bedankt").click()
-    link = page.get_by_role("link", name="je ontvangstbewijs")
+    link = page.get_by_role("link", name="Je antwoord bekijken of verwijderen")
     expect(link).to_be_visible()
     assert_accessible(page, "thanks")
 
