@@ -67,6 +67,31 @@
     if (count) count.textContent = event.target.value.length;
   });
 
+  // In the popup the thanks step closes itself after a few seconds, but not under the
+  // visitor's hands: while the pointer is over the widget or a link or button has the focus
+  // (the heading's own focus does not count) it waits, and the close buttons stay.
+  var pointerOver = false;
+  document.addEventListener('pointerover', function () { pointerOver = true; });
+  document.addEventListener('pointerout', function (event) {
+    if (!event.relatedTarget) pointerOver = false;
+  });
+
+  function closeWhenIdle() {
+    var focused = document.activeElement;
+    if (!document.getElementById('done')) return;
+    if (pointerOver || (focused && focused !== body && focused.tabIndex >= 0)) {
+      setTimeout(closeWhenIdle, 2000);
+    } else {
+      close();
+    }
+  }
+
+  document.addEventListener('htmx:afterSettle', function () {
+    if (body.classList.contains('popup') && document.getElementById('done')) {
+      setTimeout(closeWhenIdle, 6000);
+    }
+  });
+
   document.addEventListener('htmx:beforeRequest', function () {
     document.getElementById('status').textContent = '';
   });
