@@ -9,11 +9,17 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.browser.test_widget import make_survey
+from tests.helpers import wait_until
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
+FINITE_ANIMATIONS_DONE = ("document.getAnimations().every(a => a.playState !== 'running' "
+                          "|| a.effect.getTiming().iterations === Infinity)")
+
+
 def assert_accessible(page, what: str) -> None:
+    wait_until(page, FINITE_ANIMATIONS_DONE)  # axe measures contrast mid-fade too
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": TAGS}})
     serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]])
                for v in results.response["violations"]
@@ -65,3 +71,20 @@ def test_the_chosen_score_is_not_shown_by_colour_alone(page, live_server, live_d
     after = number.evaluate("e => [getComputedStyle(e).borderTopWidth, "
                             "getComputedStyle(e).textDecorationLine]")
     assert before != after and re.match(r"3px", after[0]) and after[1] == "underline"
+
+
+def test_the_steps_enter_gently_unless_less_motion_is_asked(page, live_server, live_db,
+                                                            host_site):
+    survey = make_survey(host_site)
+    animation = "e => [getComputedStyle(e).animationName, getComputedStyle(e).animationDuration]"
+    page.emulate_media(reduced_motion="no-preference")
+    page.goto(f"{live_server.url}/w/{survey.id}")
+    name, duration = page.locator(".step").evaluate(animation)
+    assert name != "none" and 0 < float(duration.rstrip("s")) <= 0.3
+    page.get_by_role("radio", name="7", exact=True).click()
+    expect(page.locator("#details")).to_be_visible()
+    assert page.locator("#details").evaluate(animation)[0] != "none"  # the next step too
+
+    page.emulate_media(reduced_motion="reduce")
+    page.goto(f"{live_server.url}/w/{survey.id}")
+    assert page.locator(".step").evaluate(animation)[0] == "none"
