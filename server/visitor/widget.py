@@ -10,7 +10,7 @@ from flask import g, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from ..core.scoring import SCALES
+from ..core.scoring import SCALES, answer_group
 from ..errors import ApiError, is_htmx, wants_json
 from ..invites import read_invite
 from ..jobs.alerts import after_answer
@@ -254,6 +254,7 @@ def details_context(response: Response, receipt: str, values: dict | None = None
     survey = g.survey
     consent = survey.consent_text() if survey.consent_mode == "optional" else None
     return {"response": response, "values": values or {}, "receipt": receipt,
+            "group": answer_group(survey.metric, response.score),
             "action": url_for(".save_details", survey=survey.id, receipt=receipt),
             "consent_text": consent and (consent.text_en if g.lang == "en" else consent.text_nl),
             "receipt_url": receipt_url(receipt)}

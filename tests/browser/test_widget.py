@@ -60,7 +60,7 @@ def test_inline_flow_end_to_end(page, context, live_server, live_db, host_site):
     expect(widget.get_by_role("heading", name="Bedankt! Je score 8 is opgeslagen.")).to_be_visible()
     assert Response.get(Response.survey == survey.id).score == 8
 
-    comment = widget.get_by_label("Wil je nog iets toelichten? (optioneel)")
+    comment = widget.get_by_label("Wat kunnen we beter doen? (optioneel)")
     comment.fill("Mooie planten, snel bezorgd.")
     expect(widget.locator("#comment-count")).to_contain_text("28/2000")
     consent = widget.get_by_role("checkbox", name="Ik wil hierover graag een reactie")
@@ -189,7 +189,7 @@ def test_the_address_shows_only_with_the_box_ticked(page, live_server, live_db, 
     address.fill("later@example.nl")
     consent.uncheck()  # changed their mind: the address is neither shown nor sent
     expect(address).to_be_hidden()
-    page.get_by_label("Anything you would like to add? (optional)").fill("Toch niet")
+    page.get_by_label("What disappointed you? (optional)").fill("Toch niet")
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_role("heading", name="Thank you for your feedback!")).to_be_visible()
     stored = Response.get(Response.survey == survey.id)
@@ -208,7 +208,7 @@ def test_without_javascript_the_same_form_works(browser, live_server, live_db, h
     page.get_by_role("button", name="Send").click()
     saved = page.get_by_role("heading", name="Thank you! Your score of 10 is saved.")
     expect(saved).to_be_visible()
-    page.get_by_label("Anything you would like to add? (optional)").fill("No script needed")
+    page.get_by_label("What did you like most? (optional)").fill("No script needed")
     page.get_by_label("Your e-mail address (only with the box ticked)").fill("a@example.nl")
     page.get_by_role("button", name="Send").click()  # an address without consent: refused
     expect(page.get_by_role("alert").filter(has_text="Tick the box")).to_be_visible()
