@@ -91,6 +91,8 @@ def score_context(survey: Survey, token: str, selected=None, **extra) -> dict:
                for value in range(low, high + 1)]
     return {"question": survey.question(g.lang), "options": options, "low_label": low_label,
             "high_label": high_label, "token": token, "selected": selected,
+            "groups": {value: answer_group(survey.metric, value) for value in range(low, high + 1)
+                       } if survey.scale_colours else {},
             "action": url_for(".create_response", survey=survey.id), **extra}
 
 

@@ -88,3 +88,15 @@ def test_the_steps_enter_gently_unless_less_motion_is_asked(page, live_server, l
     page.emulate_media(reduced_motion="reduce")
     page.goto(f"{live_server.url}/w/{survey.id}")
     assert page.locator(".step").evaluate(animation)[0] == "none"
+
+
+def test_a_coloured_scale_has_a_pattern_per_kind_and_passes_axe(page, live_server, live_db,
+                                                               host_site):
+    survey = make_survey(host_site, scale_colours=True)
+    page.goto(f"{live_server.url}/w/{survey.id}")
+    line = "e => [getComputedStyle(e).borderBottomStyle, getComputedStyle(e).borderBottomColor]"
+    numbers = page.locator("label.option .number")
+    detractor, passive, promoter = (numbers.nth(i).evaluate(line) for i in (0, 7, 10))
+    assert [detractor[0], passive[0], promoter[0]] == ["dotted", "dashed", "solid"]
+    assert len({detractor[1], passive[1], promoter[1]}) == 3
+    assert_accessible(page, "coloured scale")
