@@ -126,6 +126,7 @@ class SurveySchema(Schema):
                                        validate=validate.Range(min=0, max=3650))
     active = fields.Boolean()
     scrub_comments = fields.Boolean(load_default=True)
+    scale_colours = fields.Boolean(load_default=False)
 
     @pre_load
     def slugs(self, data, **kwargs):

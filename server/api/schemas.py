@@ -166,6 +166,9 @@ class SurveyOut(Schema):
     scrub_comments = fields.Boolean(required=True, metadata={
         "description": "Comments are stored with e-mail addresses, phone numbers, IBANs and "
                        "postcodes replaced by [email], [phone], [iban], [postcode]."})
+    scale_colours = fields.Boolean(required=True, metadata={
+        "description": "The widget's scale is coloured by kind of answer (red, orange, green), "
+                       "each with its own line pattern too."})
     created_at = fields.String(required=True, metadata={"format": "date-time"})
     snippet = fields.String(required=True, metadata={"description": "The line to paste."})
 

@@ -56,6 +56,7 @@ def survey_json(survey: Survey) -> dict:
         "lang": survey.default_language, "touchpoints": survey.touchpoints,
         "active": survey.active, "consent_mode": survey.consent_mode,
         "retention_days": survey.retention_days, "scrub_comments": survey.scrub_comments,
+        "scale_colours": survey.scale_colours,
         "created_at": iso(survey.created_at),
         "snippet": survey.snippet(current_app.config["BASE_URL"]),
     }

@@ -82,6 +82,13 @@ def nps_group(score: int) -> str:
     return DETRACTOR
 
 
+def answer_group(metric: str, score: int) -> str:
+    """The kind of answer a score of ``metric`` is: promoters, passives or detractors."""
+    _check_metric(metric)
+    return next(group for group, (low, high) in GROUP_RANGES[metric].items()
+                if low <= score <= high)
+
+
 def _distribution(metric: str, histogram: Mapping[int, int]) -> dict[int, int]:
     # Out-of-scale answers and non-positive counts come from bad data, so they must not count.
     low, high = SCALES[metric]

@@ -91,7 +91,7 @@ def settings_values(survey: Survey) -> dict:
         "touchpoints": ", ".join(survey.touchpoints), "consent_mode": survey.consent_mode,
         "retention_days": survey.retention_days, "recontact_days": survey.recontact_days,
         "sample_percent": survey.sample_percent, "active": survey.active,
-        "scrub_comments": survey.scrub_comments,
+        "scrub_comments": survey.scrub_comments, "scale_colours": survey.scale_colours,
         "origins": "\n".join(survey.site.origins),
         "consent_nl": consent.text_nl if consent else "",
         "consent_en": consent.text_en if consent else "",
@@ -108,7 +108,8 @@ def read_settings(survey: Survey) -> tuple[dict, dict, dict]:
     try:
         survey_data = SurveySchema().load(raw, partial=True)
         survey_data["active"] = request.form.get("active") == "on"
-        survey_data["scrub_comments"] = request.form.get("scrub_comments") == "on"
+        for box in ("scrub_comments", "scale_colours"):
+            survey_data[box] = request.form.get(box) == "on"
     except ValidationError as exc:
         errors.update(form_errors(exc))
     origins = split_list(form_value("origins"))
@@ -135,7 +136,8 @@ def settings(survey_id: str):
             save_settings(survey, survey_data, site_data)
             return redirect(url_for(".settings", survey_id=survey.id, saved=1))
         values = {**values, **request.form, "active": request.form.get("active") == "on",
-                  "scrub_comments": request.form.get("scrub_comments") == "on"}
+                  "scrub_comments": request.form.get("scrub_comments") == "on",
+                  "scale_colours": request.form.get("scale_colours") == "on"}
     versions = (ConsentText.select().where(ConsentText.survey == survey)
                 .order_by(ConsentText.version.desc()))
     return render_template("dashboard/settings.html", survey=survey, site=survey.site,

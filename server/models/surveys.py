@@ -51,6 +51,9 @@ class Survey(Versioned):
     active = BooleanField(default=True)
     # E-mail addresses, phone numbers, IBANs and postcodes in comments become placeholders.
     scrub_comments = BooleanField(default=True)
+    # The widget's scale coloured by kind of answer (detractors red, passives orange, promoters
+    # green), each also with its own line pattern.
+    scale_colours = BooleanField(default=False)
     created_at = DateTimeField(default=utcnow)
 
     DEFAULT_CONSENT = {

@@ -66,10 +66,10 @@ def open_receipt(receipt: str) -> Response:
     try:
         response = response_for_receipt(receipt)
     except InvalidToken:
-        raise ApiError(400, _("This receipt link is not valid. Check that you copied it "
+        raise ApiError(400, _("This link to your answer is not valid. Check that you copied it "
                               "completely.")) from None
     if response is None:
-        raise ApiError(404, _("No answer is stored for this receipt: it was deleted or its "
+        raise ApiError(404, _("No answer is stored for this link: it was deleted or its "
                               "retention period has passed."))
     g.survey = Survey.open_with_site(response.survey_id, active_only=False)
     if not wants_json():

@@ -10,7 +10,7 @@ from flask import g, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from ..core.scoring import SCALES
+from ..core.scoring import SCALES, answer_group
 from ..errors import ApiError, is_htmx, wants_json
 from ..invites import read_invite
 from ..jobs.alerts import after_answer
@@ -91,6 +91,8 @@ def score_context(survey: Survey, token: str, selected=None, **extra) -> dict:
                for value in range(low, high + 1)]
     return {"question": survey.question(g.lang), "options": options, "low_label": low_label,
             "high_label": high_label, "token": token, "selected": selected,
+            "groups": {value: answer_group(survey.metric, value) for value in range(low, high + 1)
+                       } if survey.scale_colours else {},
             "action": url_for(".create_response", survey=survey.id), **extra}
 
 
@@ -242,10 +244,10 @@ def answer_for(survey: Survey, receipt: str) -> Response:
     try:
         response = response_for_receipt(receipt)
     except InvalidToken:
-        raise ApiError(400, _("This receipt link is not valid. Check that you copied it "
+        raise ApiError(400, _("This link to your answer is not valid. Check that you copied it "
                               "completely.")) from None
     if response is None or response.survey_id != survey.id:
-        raise ApiError(404, _("No answer is stored for this receipt: it was deleted or its "
+        raise ApiError(404, _("No answer is stored for this link: it was deleted or its "
                               "retention period has passed."))
     return response
 
@@ -254,6 +256,7 @@ def details_context(response: Response, receipt: str, values: dict | None = None
     survey = g.survey
     consent = survey.consent_text() if survey.consent_mode == "optional" else None
     return {"response": response, "values": values or {}, "receipt": receipt,
+            "group": answer_group(survey.metric, response.score),
             "action": url_for(".save_details", survey=survey.id, receipt=receipt),
             "consent_text": consent and (consent.text_en if g.lang == "en" else consent.text_nl),
             "receipt_url": receipt_url(receipt)}
@@ -261,7 +264,7 @@ def details_context(response: Response, receipt: str, values: dict | None = None
 
 def too_late() -> str:
     return _("The 24 hours for adding to this answer have passed. Your score is kept; you can "
-             "still view or delete it with your receipt.")
+             "still view or delete it with the link to your answer.")
 
 
 @bp.get("/w/<survey>/responses/<receipt>")

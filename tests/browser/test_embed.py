@@ -108,3 +108,33 @@ def test_a_refused_origin_keeps_no_timestamp_and_shows_on_the_install_page(
     assert stored(page) == []  # never shown, so the visitor may be asked once it works
     refused = [r.origin for r in RefusedOrigin.recent(Site.get_by_id(survey.site_id))]
     assert refused == [host_site.url]
+
+
+def answer_in_popup(page, live_server, host_site):
+    """Score and skip the comment with the keyboard (the pointer never enters the widget)."""
+    survey = make_survey(host_site)
+    page.goto(host_page(host_site, live_server, survey, mode="popup"))
+    _, widget = shown_frame(page)
+    widget.get_by_role("radio", name="9", exact=True).focus()
+    page.keyboard.press("Space")
+    # htmx takes the new step over once settled, when it also moves the focus to its heading.
+    expect(widget.get_by_role("heading", name=re.compile("Bedankt! Je score 9"))).to_be_focused()
+    widget.get_by_role("button", name="Nee, bedankt").focus()
+    page.keyboard.press("Enter")
+    expect(widget.get_by_role("heading", name="Bedankt voor je feedback!")).to_be_focused()
+    return widget
+
+
+def test_the_popup_closes_itself_after_the_thanks(page, live_server, live_db, host_site):
+    answer_in_popup(page, live_server, host_site)
+    expect(page.locator(FRAME)).to_have_count(1)
+    expect(page.locator(FRAME)).to_have_count(0, timeout=10_000)  # after a few seconds
+
+
+def test_the_thanks_stay_while_the_visitor_is_in_them(page, live_server, live_db, host_site):
+    widget = answer_in_popup(page, live_server, host_site)
+    widget.get_by_role("link", name="Je antwoord bekijken of verwijderen").focus()
+    page.wait_for_timeout(9_000)
+    expect(page.locator(FRAME)).to_have_count(1)  # focus inside: it waits
+    widget.get_by_role("button", name="Sluiten").first.click()  # and can still be closed
+    expect(page.locator(FRAME)).to_have_count(0)

@@ -60,16 +60,20 @@ def test_inline_flow_end_to_end(page, context, live_server, live_db, host_site):
     expect(widget.get_by_role("heading", name="Bedankt! Je score 8 is opgeslagen.")).to_be_visible()
     assert Response.get(Response.survey == survey.id).score == 8
 
-    comment = widget.get_by_label("Wil je nog iets toelichten? (optioneel)")
+    comment = widget.get_by_label("Wat kunnen we beter doen? (optioneel)")
     comment.fill("Mooie planten, snel bezorgd.")
     expect(widget.locator("#comment-count")).to_contain_text("28/2000")
-    consent = widget.get_by_role("checkbox")
+    consent = widget.get_by_role("checkbox", name="Ik wil hierover graag een reactie")
     expect(consent).not_to_be_checked()
+    address = widget.get_by_label("Je e-mailadres")
+    expect(address).to_be_hidden()  # the consent text and the address follow the box
     consent.check()
-    widget.get_by_label("Je e-mailadres").fill("Linde@Example.nl")
+    expect(widget.get_by_text("Ja, Tuincentrum De Linde mag mij")).to_be_visible()
+    address.fill("Linde@Example.nl")
     widget.get_by_role("button", name="Verstuur").click()
     expect(widget.get_by_role("heading", name="Bedankt voor je feedback!")).to_be_visible()
-    receipt = widget.get_by_role("link", name="je ontvangstbewijs").get_attribute("href")
+    link = widget.get_by_role("link", name="Je antwoord bekijken of verwijderen")
+    receipt = link.get_attribute("href")
     assert receipt.startswith(f"{live_server.url}/r/")
 
     stored = Response.get(Response.survey == survey.id)
@@ -86,6 +90,7 @@ def test_inline_flow_end_to_end(page, context, live_server, live_db, host_site):
     # The receipt: see it, delete it after confirming; the answer is gone.
     receipt_page = context.new_page()
     receipt_page.goto(receipt)
+    expect(receipt_page).to_have_title("Je antwoord bekijken of verwijderen · Tuincentrum De Linde")
     expect(receipt_page.get_by_text("Mooie planten, snel bezorgd.")).to_be_visible()
     receipt_page.get_by_role("button", name="Verwijder mijn antwoord").click()
     receipt_page.get_by_role("button", name="Ja, verwijder mijn antwoord").click()
@@ -121,8 +126,6 @@ def test_keyboard_only_flow(page, live_server, live_db, host_site):
     assert frame.evaluate("getComputedStyle(document.activeElement.nextElementSibling)"
                           ".outlineStyle") == "solid"  # the focus ring is visible
 
-    page.keyboard.press("Tab")
-    expect_focus("Verstuur")
     page.keyboard.press("Enter")  # nothing chosen yet: the error is announced
     alert = widget.get_by_role("alert").filter(has_text="Kies een score.")
     expect(alert).to_be_visible()
@@ -151,6 +154,48 @@ def test_keyboard_only_flow(page, live_server, live_db, host_site):
     assert (stored.score, stored.comment) == (4, "Alles met het toetsenbord")
 
 
+def test_a_click_or_space_sends_the_score_and_arrow_keys_only_move(page, live_server, live_db,
+                                                                   host_site):
+    survey = make_survey(host_site)
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.goto(f"{live_server.url}/w/{survey.id}")
+    expect(page.get_by_role("radio", name="0 — zeer onwaarschijnlijk")).to_be_visible()
+    expect(page.get_by_role("button", name="Verstuur")).to_have_count(0)  # a score is the answer
+
+    page.keyboard.press("Tab")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.value") == "1"
+    page.wait_for_timeout(300)
+    assert posts == [], "moving along the scale must not send"
+    page.keyboard.press("Space")
+    expect(page.get_by_role("heading", name="Bedankt! Je score 1 is opgeslagen.")).to_be_visible()
+    assert len(posts) == 1 and Response.get(Response.survey == survey.id).score == 1
+
+
+def test_the_address_shows_only_with_the_box_ticked(page, live_server, live_db, host_site):
+    survey = make_survey(host_site, consent_mode="optional")
+    page.goto(f"{live_server.url}/w/{survey.id}?lang=en")
+    page.get_by_role("radio", name="3", exact=True).click()
+    consent = page.get_by_role("checkbox", name="I would like a reply about this")
+    expect(consent).to_have_accessible_description(re.compile("^Yes, Tuincentrum De Linde may"))
+    address = page.get_by_label("Your e-mail address")
+    expect(address).to_be_hidden()
+    consent.check()
+    address.fill("later@example.nl")
+    consent.uncheck()  # changed their mind: the address is neither shown nor sent
+    expect(address).to_be_hidden()
+    page.get_by_label("What disappointed you? (optional)").fill("Toch niet")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("heading", name="Thank you for your feedback!")).to_be_visible()
+    stored = Response.get(Response.survey == survey.id)
+    assert (stored.comment, stored.contact) == ("Toch niet", None)
+
+
 def test_without_javascript_the_same_form_works(browser, live_server, live_db, host_site):
     survey = make_survey(host_site, consent_mode="optional")
     context = browser.new_context(java_script_enabled=False, locale="en-GB")
@@ -163,13 +208,15 @@ def test_without_javascript_the_same_form_works(browser, live_server, live_db, h
     page.get_by_role("button", name="Send").click()
     saved = page.get_by_role("heading", name="Thank you! Your score of 10 is saved.")
     expect(saved).to_be_visible()
-    page.get_by_label("Anything you would like to add? (optional)").fill("No script needed")
+    page.get_by_label("What did you like most? (optional)").fill("No script needed")
     page.get_by_label("Your e-mail address (only with the box ticked)").fill("a@example.nl")
     page.get_by_role("button", name="Send").click()  # an address without consent: refused
     expect(page.get_by_role("alert").filter(has_text="Tick the box")).to_be_visible()
     page.get_by_role("checkbox").check()
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_role("heading", name="Thank you for your feedback!")).to_be_visible()
+    page.goto(page.get_by_role("link", name="View or delete your answer").get_attribute("href"))
+    expect(page).to_have_title("View or delete your answer · Tuincentrum De Linde")
 
     stored = Response.get(Response.survey == survey.id)
     assert (stored.score, stored.comment, stored.language, stored.touchpoint) == (

@@ -13,6 +13,7 @@ from server.core.scoring import (
     METRICS,
     SCALES,
     Summary,
+    answer_group,
     ces,
     csat,
     nps,
@@ -421,3 +422,13 @@ def test_whole_percents_add_up_to_100_and_each_is_off_by_less_than_one(counts):
 
 def test_a_share_of_29_45_percent_reads_29_not_30():
     assert whole_percents([589, 1411]) == [29, 71]  # 29.45 %: rounded once, not twice
+
+
+@pytest.mark.parametrize("metric, score, group", [
+    ("nps", 0, "detractors"), ("nps", 6, "detractors"), ("nps", 7, "passives"),
+    ("nps", 8, "passives"), ("nps", 9, "promoters"), ("nps", 10, "promoters"),
+    ("csat", 2, "detractors"), ("csat", 3, "passives"), ("csat", 4, "promoters"),
+    ("ces", 3, "detractors"), ("ces", 4, "passives"), ("ces", 5, "promoters"),
+])
+def test_answer_group(metric, score, group):
+    assert answer_group(metric, score) == group

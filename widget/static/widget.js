@@ -1,11 +1,15 @@
-/* Tevreden widget glue: resize and close messages to the host page, record a score on a
-   pointer choice (arrow keys only move), Enter to send, the comment counter. */
+/* Tevreden widget glue: resize and close messages to the host page, a chosen score is the
+   answer, the comment counter.
+   Choosing follows the ARIA radio group pattern: arrow keys (and Home/End) only move the
+   choice along the scale, so a keyboard user can look before sending; a pointer click, Space
+   (the radio's own activation) or Enter sends it. A screen reader's "activate" is a click
+   without our seeing the key, so it sends too. */
 (function () {
   'use strict';
   var body = document.body;
   var origin = body.getAttribute('data-origin');
   var framed = window.parent !== window;
-  var pointing = false;
+  var moving = false;  // the last key moves along the radio group: its click only chooses
 
   // Only to the host page's own origin, which the server checked against the site's list.
   function send(message) {
@@ -28,29 +32,64 @@
   resize();
 
   document.addEventListener('click', function (event) {
-    if (event.target.closest('[data-close]')) close();
+    var target = event.target;
+    if (target.closest('[data-close]')) close();
+    // Browsers click a radio that arrow keys select: only other clicks send the score.
+    if (target.name === 'score' && target.type === 'radio' && target.checked && !moving) {
+      target.form.requestSubmit();
+    }
+    moving = false;
   });
 
-  document.addEventListener('pointerdown', function () { pointing = true; });
+  document.addEventListener('pointerdown', function () { moving = false; });
+  document.addEventListener('keyup', function () { moving = false; });
 
   document.addEventListener('keydown', function (event) {
     var target = event.target;
-    pointing = false;
+    moving = /^(Arrow|Home$|End$|Page)/.test(event.key);
     if (event.key === 'Escape' && body.classList.contains('popup')) close();
-    if (event.key === 'Enter' && target.type === 'radio' && target.form) {
+    // Space on a radio the arrow keys already chose clicks nothing: it sends all the same.
+    if ((event.key === 'Enter' || (event.key === ' ' && target.checked)) &&
+        target.type === 'radio' && target.form) {
       event.preventDefault();
       target.form.requestSubmit();
     }
   });
 
+  // Unticking hides the address: it is then not sent, so it cannot be refused out of sight.
   document.addEventListener('change', function (event) {
-    var target = event.target;
-    if (pointing && target.name === 'score' && target.form) target.form.requestSubmit();
+    var contact = event.target.id === 'consent' && document.getElementById('contact');
+    if (contact) contact.disabled = !event.target.checked;
   });
 
   document.addEventListener('input', function (event) {
     var count = event.target.id === 'comment' && document.querySelector('[data-count]');
     if (count) count.textContent = event.target.value.length;
+  });
+
+  // In the popup the thanks step closes itself after a few seconds, but not under the
+  // visitor's hands: while the pointer is over the widget or a link or button has the focus
+  // (the heading's own focus does not count) it waits, and the close buttons stay.
+  var pointerOver = false;
+  document.addEventListener('pointerover', function () { pointerOver = true; });
+  document.addEventListener('pointerout', function (event) {
+    if (!event.relatedTarget) pointerOver = false;
+  });
+
+  function closeWhenIdle() {
+    var focused = document.activeElement;
+    if (!document.getElementById('done')) return;
+    if (pointerOver || (focused && focused !== body && focused.tabIndex >= 0)) {
+      setTimeout(closeWhenIdle, 2000);
+    } else {
+      close();
+    }
+  }
+
+  document.addEventListener('htmx:afterSettle', function () {
+    if (body.classList.contains('popup') && document.getElementById('done')) {
+      setTimeout(closeWhenIdle, 6000);
+    }
   });
 
   document.addEventListener('htmx:beforeRequest', function () {
