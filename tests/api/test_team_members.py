@@ -23,6 +23,7 @@ SITE_POSTS = [
     ("/dashboard/sites/<int:site_id>/members", {"email": "nog@example.nl", "role": "viewer"}),
     ("/dashboard/sites/<int:site_id>/members/<int:member_id>/remove", {}),
     ("/dashboard/surveys/<survey_id>/settings", {"name": "Anders"}),
+    ("/dashboard/surveys/<survey_id>/delete", {"confirm_name": "niet deze"}),
     ("/dashboard/surveys/<survey_id>/target", {"action": "clear"}),
     ("/dashboard/surveys/<survey_id>/invitations", {"kind": "generic"}),
     ("/dashboard/surveys/<survey_id>/invitations/rules", {"invite_delay_days": "1"}),
