@@ -321,3 +321,16 @@ def test_the_target_card_and_overview_say_their_periods(client, survey):
     assert "– today" in now and "Since the target was set" in page
     overview = client.get("/dashboard?lang=en").get_data(as_text=True)
     assert "Score, last 30 days" in overview and "Against the 30 days before" in overview
+
+
+def test_htmx_updates_the_period_links_with_the_filters(client, survey):
+    survey.touchpoints = ["checkout"]
+    survey.save()
+    page = page_of(client, survey, "?touchpoint=checkout&period=30", **{
+        "HX-Request": "true", "HX-Target": "report"})
+    nav = page[page.index('<nav id="periods"'):]
+    nav = nav[:nav.index("</nav>")]
+    assert 'hx-swap-oob="true"' in nav
+    assert f"/dashboard/surveys/{survey.id}?period=365&amp;touchpoint=checkout" in nav
+    full = page_of(client, survey)
+    assert full.count('<nav id="periods"') == 1
