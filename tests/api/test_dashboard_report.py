@@ -49,7 +49,7 @@ def test_overview_shows_score_n_and_no_clear_change_on_few_answers(client, surve
     trend = re.search(r'<td class="trend[^"]*">(.*?)</td>', page, re.S).group(1)
     assert "▼" not in trend and "geen duidelijke verandering" in trend
     assert "verschil −50" in trend
-    assert '<td class="score-cell">0 <span class="muted">(± ' in page
+    assert 'laatste 30 dagen: </span>0 <span class="muted">(± ' in page
 
 
 def test_overview_shows_a_significant_change_with_its_arrow(client, survey):
