@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.models import ApiToken, Member, OutboxMail, Owner, Response, Site
+from server.models import Alert, ApiToken, Member, OutboxMail, Owner, Response, Site
 from tests.api.test_cli import as_json, tevreden  # noqa: F401  (the fixture)
 from tests.api.test_dashboard import post, quick_owner, sign_in
 
@@ -24,6 +24,8 @@ SITE_POSTS = [
     ("/dashboard/sites/<int:site_id>/members/<int:member_id>/remove", {}),
     ("/dashboard/surveys/<survey_id>/settings", {"name": "Anders"}),
     ("/dashboard/surveys/<survey_id>/delete", {"confirm_name": "niet deze"}),
+    ("/dashboard/surveys/<survey_id>/alerts", {"rule": "detractor", "emails": "team@example.nl"}),
+    ("/dashboard/surveys/<survey_id>/alerts/<alert_id>/delete", {}),
     ("/dashboard/surveys/<survey_id>/target", {"action": "clear"}),
     ("/dashboard/surveys/<survey_id>/invitations", {"kind": "generic"}),
     ("/dashboard/surveys/<survey_id>/invitations/rules", {"invite_delay_days": "1"}),
@@ -47,13 +49,15 @@ def team(make):
     survey = make.survey(site)
     token, _ = ApiToken.issue(site)
     unhappy = Response.create(survey=survey, score=2, followup="open")
+    alert = Alert.issue(survey, "detractor", ["team@example.nl"], None)
     viewer, manager = quick_owner("viewer@example.nl"), quick_owner("manager@example.nl")
     seen = Member.create(site=site, owner=viewer, role="viewer")
     Member.create(site=site, owner=manager, role="manager")
     return {"owner": owner, "site": site, "survey": survey, "viewer": viewer,
             "manager": manager, "other": make.site(name="Andermans winkel"),
             "ids": {"site_id": site.id, "survey_id": survey.id, "token_id": token.id,
-                    "member_id": seen.id, "response_id": unhappy.id}}
+                    "member_id": seen.id, "response_id": unhappy.id,
+                    "alert_id": alert.id}}
 
 
 def path_of(rule: str, ids: dict) -> str:
