@@ -6,6 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+from report_browser import browser_rows, browser_section
+
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
 FINDINGS = BENCH / "findings.md"
@@ -82,6 +84,7 @@ def summary_rows(records: dict) -> list[str]:
                             f"(gzip -9) | smaller | {r['ratio_to_formbricks']:.2f} "
                             f"({w['to_show_gzip9']:,} B vs {r['formbricks_to_show_gzip9']:,} B) "
                             f"| — | — |")
+            rows += browser_rows(r)
         elif r["bench"] == "themes":
             rows += [f"| theme tagging per labelled comment, new tagger (warm) | <= 1 ms "
                      f"| {r['cold_ms']:.3f} ms ({r['warm_ms']:.3f} ms) "
@@ -293,7 +296,7 @@ def weight_section(r: dict) -> list[str]:
                       f"{w['to_show_gzip9']:,} B is **{r['ratio_to_formbricks']:.2f}×** that. "
                       f"Formbricks' loader then fetches its app from the Formbricks server, "
                       f"which is not counted here."]
-    return lines + [""]
+    return lines + ["", *browser_section(r)]
 
 
 def themes_section(r: dict) -> list[str]:

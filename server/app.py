@@ -62,9 +62,10 @@ def register_blueprints(app: Flask) -> None:
     from .api import views as api
     from .dashboard import overview as dashboard
     from .orders import hooks
-    from .visitor import demo, loader, privacy, receipts, unsubscribe, widget
+    from .visitor import demo, loader, preview, privacy, receipts, unsubscribe, widget
 
-    for module in (widget, loader, receipts, demo, api, dashboard, privacy, hooks, unsubscribe):
+    for module in (widget, preview, loader, receipts, demo, api, dashboard, privacy, hooks,
+                   unsubscribe):
         app.register_blueprint(module.bp)
 
 

@@ -12,7 +12,7 @@ from ..db import write_transaction
 from ..models import ConsentText, RefusedOrigin, Site, Survey
 from ..schemas import SiteSchema, SurveySchema
 from .auth import current_owner, login_required
-from .common import form_errors, owned_site, owned_survey
+from .common import RANKS, form_errors, may, owned_site, owned_survey
 
 bp = Blueprint("manage", __name__)
 
@@ -129,20 +129,43 @@ def read_settings(survey: Survey) -> tuple[dict, dict, dict]:
 def settings(survey_id: str):
     """A survey's settings, its site's allowed origins and its consent text (versioned)."""
     survey = owned_survey(survey_id)
-    values, errors = settings_values(survey), {}
-    if request.method == "POST":
-        survey_data, site_data, errors = read_settings(survey)
-        if not errors:
-            save_settings(survey, survey_data, site_data)
-            return redirect(url_for(".settings", survey_id=survey.id, saved=1))
-        values = {**values, **request.form, "active": request.form.get("active") == "on",
+    if request.method == "GET":
+        return settings_page(survey, saved=request.args.get("saved") == "1")
+    survey_data, site_data, errors = read_settings(survey)
+    if errors:
+        values = {**settings_values(survey), **request.form,
+                  "active": request.form.get("active") == "on",
                   "scrub_comments": request.form.get("scrub_comments") == "on",
                   "scale_colours": request.form.get("scale_colours") == "on"}
+        return settings_page(survey, 422, values=values, errors=errors)
+    save_settings(survey, survey_data, site_data)
+    return redirect(url_for(".settings", survey_id=survey.id, saved=1))
+
+
+def settings_page(survey: Survey, status: int = 200, **context) -> tuple[str, int]:
+    """The settings page; a manager or the owner also sees how to delete the survey."""
+    context.setdefault("values", settings_values(survey))
+    context.setdefault("errors", {})
+    context.setdefault("delete_errors", {})
     versions = (ConsentText.select().where(ConsentText.survey == survey)
                 .order_by(ConsentText.version.desc()))
+    role = may(survey.site, "viewer")
     return render_template("dashboard/settings.html", survey=survey, site=survey.site,
-                           values=values, errors=errors, versions=versions,
-                           saved=request.args.get("saved") == "1"), 422 if errors else 200
+                           versions=versions, may_delete=RANKS[role] >= RANKS["manager"],
+                           **context), status
+
+
+@bp.route("/surveys/<survey_id>/delete", methods=["POST"])
+@login_required
+def delete_survey(survey_id: str):
+    """Delete the survey with its answers, invitations and alerts, once its name is typed."""
+    survey = owned_survey(survey_id, need="manager")
+    if request.form.get("confirm_name", "").strip() != survey.name:
+        errors = {"confirm_name": _("Type the survey's name exactly to delete it.")}
+        return settings_page(survey, 422, delete_errors=errors)
+    with write_transaction():
+        Survey.delete().where(Survey.id == survey.id).execute()
+    return redirect(url_for("dashboard.overview", deleted_survey=survey.name))
 
 
 def save_settings(survey: Survey, survey_data: dict, site_data: dict) -> None:

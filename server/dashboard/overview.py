@@ -30,10 +30,12 @@ from .common import (
     change_number,
     day_text,
     margin_text,
+    margin_words,
     moment_text,
     number_text,
     owned_survey,
     score_text,
+    touchpoint_name,
 )
 from .report import (
     change_text,
@@ -47,6 +49,7 @@ from .report import (
     trend_chart,
     trend_verdict,
 )
+from .report_period import apply_period, period_choices, period_query
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 for part in (auth, manage, target, tokens, privacy, invitations, sites, comments, digest,
@@ -72,7 +75,9 @@ def private(response):
 @bp.context_processor
 def dashboard_globals() -> dict:
     return {"csrf_token": auth.csrf_token, "owner": current_owner(), "lang": g.get("lang"),
-            "score_text": score_text, "margin_text": margin_text, "number_text": number_text,
+            "score_text": score_text, "margin_text": margin_text,
+            "margin_words": margin_words,
+            "touchpoint_name": touchpoint_name, "number_text": number_text,
             "change_number": change_number, "day_text": day_text, "moment_text": moment_text,
             "group_of": group_of, "whole_percents": whole_percents, "zip": zip,
             "low_sample_n": LOW_SAMPLE}
@@ -101,15 +106,19 @@ def survey_page(survey_id: str):
     """A survey's score, trend, distribution, target and recent comments, filtered."""
     survey = owned_survey(survey_id)
     form = read_filters(survey, request.args)
+    period = apply_period(survey, form, request.args)
     report = score_report(survey, form.filters)
+    query = period_query(form, period)
     context = {
         "survey": survey, "site": survey.site, "form": form, "report": report,
+        "period": period, "period_choices": period_choices(),
+        "base_query": {k: v for k, v in query.items() if k in ("touchpoint", "segment")},
         "segments": segments(survey), "groups": group_labels(survey.metric),
-        "trend": trend_chart(survey, report),
+        "trend": trend_chart(survey, report, period),
         "verdict": trend_verdict(survey, form.filters),
         "distribution": distribution_chart(survey, report),
         "comments": recent_comments(survey, form.filters),
-        "query": {k: v for k, v in form.values.items() if v and k not in form.errors},
+        "query": query,
         "theme_names": {theme.id: theme.name(g.lang) for theme in survey_themes(survey)},
     }
     context["drivers"] = comments.drivers(survey, form.filters, context["query"])

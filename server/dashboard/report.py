@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -19,6 +20,9 @@ from ..reports.comparisons import comparison, with_compared_period
 from ..reports.counts import Filters, conditions, histogram, known_touchpoint
 from ..schemas import SUPPORTED_DAYS, TAG
 from .common import METRIC_NAMES, number_text, score_text
+
+if TYPE_CHECKING:
+    from .report_period import ReportPeriod
 
 RECENT_COMMENTS = 5  # the rest are on the comments page, with search and filters
 # Year 1 or 9999 would overflow the time-zone arithmetic of the queries.
@@ -101,6 +105,7 @@ def period_change(survey: Survey, today: dt.date | None = None) -> dict:
     summary = summarise(survey.metric, current)
     found = comparison(survey, filters, "previous", current)
     return {"score": summary.score, "n": summary.n, "low_sample": summary.low_sample,
+            "margin_of_error": summary.margin_of_error,
             "previous": found["score"], "change": found["difference"],
             "margin": found["margin_of_error"], "significant": found["significant"]}
 
@@ -132,8 +137,8 @@ def month_label(start: str) -> str:
     return format_date(dt.date.fromisoformat(start), "MMM yyyy")
 
 
-def trend_chart(survey: Survey, report: dict) -> Markup:
-    """The monthly score as a line, with the target when one is set."""
+def trend_chart(survey: Survey, report: dict, period: ReportPeriod | None = None) -> Markup:
+    """The monthly score as a line within the report's period, with the target when set."""
     metric, fmt = survey.metric, (lambda v: number_text(v, 1))
     points = [charts.Point(month_label(e["start"]), e["score"], e["n"],
                            0 < e["n"] < LOW_SAMPLE) for e in report["series"]]
@@ -149,6 +154,8 @@ def trend_chart(survey: Survey, report: dict) -> Markup:
                             target=score_text(metric, target))
     else:
         desc = _("No answers in this period yet.")
+    if period is not None:
+        desc = _("Period: %(period)s.", period=period.name) + " " + desc
     text = charts.Text(
         title=_("%(metric)s per month", metric=METRIC_NAMES[metric]), desc=desc,
         no_data=_("No answers in this period yet."),

@@ -50,8 +50,10 @@ def visitor_headers(response: FlaskResponse) -> FlaskResponse:
 
 
 @functools.lru_cache(maxsize=256)
-def widget_policy(origins: tuple[str, ...]) -> str:
-    ancestors = " ".join(o for o in origins if ORIGIN.match(o)) or "'none'"
+def widget_policy(origins: tuple[str, ...], own: bool = False) -> str:
+    """The widget's CSP; `own` lets this server's pages frame it (the dashboard's preview)."""
+    allowed = (["'self'"] if own else []) + [o for o in origins if ORIGIN.match(o)]
+    ancestors = " ".join(allowed) or "'none'"
     return ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             f"connect-src 'self'; form-action 'self'; base-uri 'none'; "
             f"frame-ancestors {ancestors}")
@@ -93,7 +95,7 @@ def score_context(survey: Survey, token: str, selected=None, **extra) -> dict:
             "high_label": high_label, "token": token, "selected": selected,
             "groups": {value: answer_group(survey.metric, value) for value in range(low, high + 1)
                        } if survey.scale_colours else {},
-            "action": url_for(".create_response", survey=survey.id), **extra}
+            "action": url_for("widget.create_response", survey=survey.id), **extra}
 
 
 def checked_invite(survey: Survey, token: str) -> dict:

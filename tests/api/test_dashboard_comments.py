@@ -60,7 +60,7 @@ def test_the_report_ranks_drivers_and_links_each_theme_to_its_comments(client, s
     for _ in range(30):
         stored(survey, 1, "Bezorging veel te laat")
         stored(survey, 10, "Mooie kwaliteit")
-    html = page(client, f"/dashboard/surveys/{survey.id}")
+    html = page(client, f"/dashboard/surveys/{survey.id}?period=all")
     drivers = html[html.index('class="drivers"'):]
     names = re.findall(r'data-theme="([a-z]+)"', drivers)
     assert names[:2] in (["delivery", "quality"], ["quality", "delivery"])

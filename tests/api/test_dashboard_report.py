@@ -49,7 +49,7 @@ def test_overview_shows_score_n_and_no_clear_change_on_few_answers(client, surve
     trend = re.search(r'<td class="trend[^"]*">(.*?)</td>', page, re.S).group(1)
     assert "▼" not in trend and "geen duidelijke verandering" in trend
     assert "verschil −50" in trend
-    assert '<td class="score-cell">0</td>' in page
+    assert 'laatste 30 dagen: </span>0 <span class="muted">(± ' in page
 
 
 def test_overview_shows_a_significant_change_with_its_arrow(client, survey):
@@ -64,12 +64,12 @@ def test_overview_shows_a_significant_change_with_its_arrow(client, survey):
 def test_the_report_says_whether_the_period_changed_and_what_it_needs(client, survey):
     answers(survey, [10] * 60 + [3] * 40, at(40))
     answers(survey, [10] * 55 + [3] * 45, at(5))
-    page = page_of(client, survey, "?lang=en")
+    page = page_of(client, survey, "?lang=en&period=30")
     verdict = page[page.index('data-testid="verdict"'):]
     assert "no clear change" in verdict[:2000] and "difference −10" in verdict[:2000]
     assert "To see a change of 5 points as significant, each period needs about" in page
     answers(survey, [3] * 200, at(5))
-    page = page_of(client, survey, "?lang=en")
+    page = page_of(client, survey, "?lang=en&period=30")
     assert "a clear change of −" in page
 
 
@@ -252,3 +252,85 @@ def test_an_unrealistic_target_is_never_shown_as_on_track(client, survey):
     kind, _ = status_of(page)
     assert kind != "good"
     assert page.index("1 tot 3 jaar realistisch") < page.index('class="status')
+
+
+def test_the_report_opens_on_the_last_90_days_and_says_so(client, survey):
+    answer(survey, 10, days_ago=100)  # outside the default period
+    answer(survey, 0, days_ago=10)
+    answer(survey, 10, days_ago=10)
+    page = page_of(client, survey, "?lang=en")
+    headline = re.search(r'data-testid="headline">(.*?)</p>', page, re.S).group(1)
+    start = (local_today() - dt.timedelta(days=89)).strftime("%b %-d, %Y")
+    assert f"Period: the last 90 days ({start} – " in headline
+    assert "2 answers" in headline
+    assert re.search(r"margin of error ± \d+ points, 95% confidence", headline)
+    assert '<span class="score-value" data-testid="score">0</span>' in page
+    # Every section of the report names the period its figures cover.
+    for heading in ("trend-heading", "distribution-heading", "drivers-heading",
+                    "comments-heading", "followup-heading"):
+        section = page[page.index(f'id="{heading}"'):][:600]
+        assert "Period: the last 90 days" in section, heading
+    assert 'aria-current="page">Last 90 days</a>' in page
+
+
+def test_the_period_can_be_changed_and_the_links_keep_it(client, survey):
+    answer(survey, 10, days_ago=100)
+    answer(survey, 0, days_ago=10)
+    page = page_of(client, survey, "?lang=en&period=all")
+    assert "Period: all answers so far" in page
+    assert 'data-testid="score">0</span>' in page and "2 answers" in page
+    page = page_of(client, survey, "?lang=en&period=30")
+    assert "Period: the last 30 days" in page and "1 answer" in page
+    start = (local_today() - dt.timedelta(days=29)).isoformat()
+    assert f"responses.csv?from={start}&amp;to={local_today().isoformat()}" in page
+    day = (local_today() - dt.timedelta(days=120)).isoformat()
+    page = page_of(client, survey, f"?lang=en&from={day}&period=30")
+    assert "Period: the chosen dates" in page and "2 answers" in page
+    page = page_of(client, survey, "?lang=en&period=7")
+    assert "Choose one of the periods offered." in page and "the last 90 days" in page
+
+
+def test_the_dutch_headline_states_the_margin_in_words(client, survey):
+    for score in (10, 10, 0, 9, 8):
+        answer(survey, score, days_ago=3)
+    page = page_of(client, survey)
+    headline = re.search(r'data-testid="headline">(.*?)</p>', page, re.S).group(1)
+    assert "Periode: de laatste 90 dagen" in headline
+    assert re.search(r"foutmarge ± \d+ punten, 95% zeker", headline)
+    assert "Wat is de foutmarge?" in page and "Wat is een nulmeting?" in page
+
+
+def test_touchpoints_are_shown_by_their_names(client, survey):
+    survey.touchpoints = ["klantenservice", "na-de-levering"]
+    survey.save()
+    answer(survey, 9, touchpoint="na-de-levering", days_ago=2)
+    answer(survey, 9, touchpoint="klantenservice", days_ago=2)
+    page = page_of(client, survey)
+    assert '<option value="na-de-levering">Na de levering</option>' in page
+    assert '<th scope="row">Klantenservice</th>' in page
+    assert '<th scope="row">Na de levering</th>' in page
+
+
+def test_the_target_card_and_overview_say_their_periods(client, survey):
+    survey.target_value, survey.target_due = 30, local_today() + dt.timedelta(days=90)
+    survey.target_set_at = local_today() - dt.timedelta(days=20)
+    survey.save()
+    answer(survey, 10, days_ago=2)
+    page = page_of(client, survey, "?lang=en")
+    now = re.search(r'data-testid="target-now">(.*?)</dd>', page, re.S).group(1)
+    assert "– today" in now and "Since the target was set" in page
+    overview = client.get("/dashboard?lang=en").get_data(as_text=True)
+    assert "Score, last 30 days" in overview and "Against the 30 days before" in overview
+
+
+def test_htmx_updates_the_period_links_with_the_filters(client, survey):
+    survey.touchpoints = ["checkout"]
+    survey.save()
+    page = page_of(client, survey, "?touchpoint=checkout&period=30", **{
+        "HX-Request": "true", "HX-Target": "report"})
+    nav = page[page.index('<nav id="periods"'):]
+    nav = nav[:nav.index("</nav>")]
+    assert 'hx-swap-oob="true"' in nav
+    assert f"/dashboard/surveys/{survey.id}?period=365&amp;touchpoint=checkout" in nav
+    full = page_of(client, survey)
+    assert full.count('<nav id="periods"') == 1

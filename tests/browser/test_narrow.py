@@ -22,6 +22,8 @@ OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clie
 def owner_pages(shop, reset_token: str = "verlopen") -> dict[str, str]:  # noqa: F811
     survey, site = shop["survey"], shop["site"]
     return {"overview": "/dashboard", "report": f"/dashboard/surveys/{survey.id}",
+            "report-all": f"/dashboard/surveys/{survey.id}?period=all",
+            "preview": f"/w/{survey.id}/preview?mode=inline",
             "target": f"/dashboard/surveys/{survey.id}/target",
             "settings": f"/dashboard/surveys/{survey.id}/settings",
             "install": f"/dashboard/surveys/{survey.id}/install",

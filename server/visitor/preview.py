@@ -1,0 +1,57 @@
+"""The widget as the owner's settings page shows it: the same page, and nothing is recorded.
+
+The preview's form carries no token and posts to the preview itself, so no answer can come of
+it, whatever is clicked or sent.
+"""
+
+from __future__ import annotations
+
+from flask import Response as FlaskResponse
+from flask import g, request, url_for
+from flask_babel import gettext as _
+
+from ..models import Survey
+from .common import render_step, use_language, visitor_blueprint
+from .widget import not_found, score_context, widget_policy
+
+bp = visitor_blueprint("preview", __name__)
+
+
+@bp.after_request
+def preview_headers(response: FlaskResponse) -> FlaskResponse:
+    """Framed only by this server's own pages (the dashboard), never by a shop; not cached."""
+    response.headers["Content-Security-Policy"] = widget_policy((), own=True)
+    response.headers["Cache-Control"] = "no-store"
+    response.vary.add("HX-Request")
+    return response
+
+
+def previewed_survey(survey_id: str) -> Survey:
+    """The survey with its site, also while it is paused: owners look before they open it."""
+    survey = Survey.open_with_site(survey_id, active_only=False)
+    if survey is None:
+        raise not_found()
+    g.survey = survey
+    g.mode = "popup" if request.args.get("mode") == "popup" else "inline"
+    use_language(request.args.get("lang"), survey.default_language)
+    return survey
+
+
+def preview_action(survey: Survey) -> str:
+    return url_for(".answer", survey=survey.id, mode=g.mode, lang=g.lang)
+
+
+@bp.get("/w/<survey>/preview")
+def page(survey: str):
+    """The question and its scale as visitors see them, marked as a preview."""
+    survey = previewed_survey(survey)
+    return render_step("_score.html", **score_context(
+        survey, "", preview=True, action=preview_action(survey)))
+
+
+@bp.post("/w/<survey>/preview")
+def answer(survey: str):
+    """A preview's answer: said not to be recorded, and not recorded."""
+    survey = previewed_survey(survey)
+    return render_step("_preview.html", message=_("This is a preview: nothing was recorded."),
+                       again=url_for(".page", survey=survey.id, mode=g.mode, lang=g.lang))

@@ -1,0 +1,63 @@
+"""The widget preview on the survey's settings page: shown in the dashboard, records nothing."""
+
+from __future__ import annotations
+
+import re
+
+from server.models import Response
+from tests.api.test_dashboard import quick_owner, sign_in
+from tests.api.test_responses import HTMX, JSON
+
+SHOP = "https://shop.example.nl"
+
+
+def test_the_settings_page_frames_the_preview(client, make):
+    owner = quick_owner()
+    survey = make.survey(make.site(owner, origins=[SHOP]), name="Na aankoop")
+    sign_in(client, owner)
+    page = client.get(f"/dashboard/surveys/{survey.id}/settings").get_data(as_text=True)
+    frame = re.search(r'<iframe class="widget-preview" src="([^"]+)" title="([^"]+)"', page)
+    assert frame.group(2) == "Voorbeeld van de widget van Na aankoop"
+    src = frame.group(1).replace("&amp;", "&")
+    assert src.startswith(f"/w/{survey.id}/preview?")
+    preview = client.get(src)
+    assert preview.status_code == 200
+    # The dashboard (this server) may frame the preview; shops and others may not.
+    csp = preview.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self';" in csp + ";" and SHOP not in csp
+    assert "X-Frame-Options" not in preview.headers
+    html = preview.get_data(as_text=True)
+    assert "Voorbeeld: antwoorden hier worden niet opgeslagen." in html
+    assert 'type="radio" name="score" value="10"' in html
+
+
+def test_the_real_widget_still_refuses_to_be_framed_by_this_server(client, make):
+    survey = make.survey(make.site(origins=[SHOP]))
+    csp = client.get(f"/w/{survey.id}").headers["Content-Security-Policy"]
+    assert f"frame-ancestors {SHOP}" in csp and "'self'" not in csp.split("frame-ancestors")[1]
+
+
+def test_a_preview_never_records_an_answer(client, make):
+    survey = make.survey(make.site(origins=[SHOP]))
+    html = client.get(f"/w/{survey.id}/preview?mode=inline").get_data(as_text=True)
+    token = re.search(r'name="token" value="([^"]*)"', html).group(1)
+    action = re.search(r'<form id="answer"[^>]* action="([^"]+)"', html).group(1)
+    assert token == "" and "/preview" in action
+    answered = client.post(action.replace("&amp;", "&"), data={"token": token, "score": "9"},
+                           headers=HTMX)
+    assert answered.status_code == 200
+    assert "Dit is een voorbeeld: er is niets opgeslagen." in answered.get_data(as_text=True)
+    # Sent to the real answer route instead, the preview's empty token is refused.
+    refused = client.post(f"/w/{survey.id}/responses", json={"token": token, "score": 9},
+                          headers=JSON)
+    assert refused.status_code in (400, 422)
+    assert Response.select().count() == 0
+
+
+def test_a_paused_survey_can_be_previewed_but_not_answered(client, make):
+    survey = make.survey(make.site(origins=[SHOP]), active=False)
+    assert client.get(f"/w/{survey.id}").status_code == 404
+    preview = client.get(f"/w/{survey.id}/preview?lang=en")
+    assert preview.status_code == 200
+    assert "Preview: answers here are not recorded." in preview.get_data(as_text=True)
+    assert client.get("/w/doesnotexist/preview").status_code == 404

@@ -1,0 +1,22 @@
+"""The survey's settings page shows the widget in a frame; choosing a score there records
+nothing, and the frame is not refused by its policy."""
+
+from __future__ import annotations
+
+from server.models import Response
+from tests.browser.test_dashboard import log_in, shop  # noqa: F401
+
+
+def test_the_preview_shows_in_the_settings_and_records_nothing(live_server, page, shop):  # noqa: F811
+    survey = shop["survey"]
+    before = Response.select().where(Response.survey == survey.id).count()
+    console_errors = []
+    page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
+    log_in(page, live_server, shop["owner"].email)
+    page.goto(f"{live_server.url}/dashboard/surveys/{survey.id}/settings")
+    preview = page.frame_locator("iframe.widget-preview")
+    preview.get_by_text("Voorbeeld: antwoorden hier worden niet opgeslagen.").wait_for()
+    preview.locator(".option").nth(9).click()
+    preview.get_by_text("Dit is een voorbeeld: er is niets opgeslagen.").wait_for()
+    assert Response.select().where(Response.survey == survey.id).count() == before
+    assert not [e for e in console_errors if "frame-ancestors" in e or "Refused" in e]
