@@ -7,10 +7,10 @@ for(k in a)a[k]&&u.push(k+"="+encodeURIComponent(a[k]));
 f=d.createElement("iframe");
 f.title="Feedback";
 f.src=W+"?"+u.join("&");
-f.style.cssText="display:block;border:0;height:0;width:100%"+(I?"":";position:fixed;bottom:16px;"+c.side+":16px;width:360px;max-width:90%;max-height:90%;border-radius:12px;box-shadow:0 4px 24px #0006;z-index:2147483647");
+f.style.cssText="display:block;border:0;height:0;width:100%"+(I?"":";visibility:hidden;position:fixed;bottom:16px;"+c.side+":16px;width:360px;max-width:90%;max-height:90%;border-radius:12px;box-shadow:0 4px 24px #0006;z-index:9999999");
 I?s.parentNode.insertBefore(f,s.nextSibling):d.body.appendChild(f)
 }
-function close(){f.parentNode&&f.parentNode.removeChild(f)}
+function close(){f.remove&&f.remove()}
 function show(p){
 p=p||{};
 if(f==1||f.parentNode)return;
@@ -23,15 +23,15 @@ Math.random()*100<c.sample_percent?open(p,c):L&&(L[K]=Date.now())
 }).catch(function(){f=0})
 }
 w.addEventListener("message",function(e){
-var m=e.data;
+var m=e.data,t=f.style;
 if(e.origin==o&&e.source===f.contentWindow&&m){
-if(m.tevreden=="resize"){f.style.height=(m.height|0)+"px";L&&!I&&(L[K]=Date.now())}
+if(m.tevreden=="resize"){t.height=(m.height|0)+"px";t.visibility="";L&&!I&&(L[K]=Date.now())}
 if(m.tevreden=="close")close()
 }
 });
 d.addEventListener("keydown",function(e){e.key=="Escape"&&!I&&close()});
 w.Tevreden={show:show};
 (q&&q.q||[]).forEach(show);
-function go(){setTimeout(show,(D.delay||0)*1e3)}
+function go(){setTimeout(show,D.delay*1e3)}
 D.trigger!="manual"&&(d.readyState=="loading"?d.addEventListener("DOMContentLoaded",go):go())
 })(window,document);
