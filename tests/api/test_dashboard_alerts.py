@@ -79,7 +79,7 @@ def test_the_answer_page_shows_the_contact_only_with_consent(client, survey):
                    consent_version=1)
     html = client.get(f"/dashboard/surveys/{survey.id}/answers/{plain.id}").get_data(
         as_text=True)
-    assert "Te laat" in html and "checkout" in html and 'data-field="contact"' not in html
+    assert "Te laat" in html and "Checkout" in html and 'data-field="contact"' not in html
     html = client.get(f"/dashboard/surveys/{survey.id}/answers/{given.id}").get_data(
         as_text=True)
     assert "klant@example.nl" in html

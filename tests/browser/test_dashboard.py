@@ -124,7 +124,7 @@ def test_download_csv(live_server, page, shop):
 def test_months_of_answers_show_trend_target_and_comments_in_english(live_server, page,
                                                                      demo_like):
     log_in(page, live_server, demo_like["owner"].email)
-    page.goto(f"{live_server.url}/dashboard/surveys/{demo_like['survey'].id}?lang=en")
+    page.goto(f"{live_server.url}/dashboard/surveys/{demo_like['survey'].id}?lang=en&period=all")
     trend = page.get_by_role("img", name="NPS per month")
     assert trend.locator("circle.chart-point").count() >= 6
     assert trend.locator("line.chart-target").count() == 1
