@@ -118,10 +118,14 @@ class Invitation(BaseModel):
         if Unsubscribe.holds(survey.site_id, hashes):
             return "unsubscribed"
         window = dt.timedelta(days=survey.invite_every_days)
-        if window and cls.select().where(
+        if window:
+            # One statement: a copy of this order committed since the check above (PostgreSQL
+            # reads each statement's own moment) is a duplicate, not a throttled address.
+            recent = [row.order_id for row in cls.select(cls.order_id).where(
                 cls.survey == survey, cls.email_hash.in_(hashes),
-                cls.invite_due_at > due - window, cls.invite_due_at < due + window).exists():
-            return "throttled"
+                cls.invite_due_at > due - window, cls.invite_due_at < due + window)]
+            if recent:
+                return "duplicate" if order["order_id"] in recent else "throttled"
         return None
 
     @classmethod
