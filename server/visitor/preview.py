@@ -12,7 +12,8 @@ from flask_babel import gettext as _
 
 from ..models import Survey
 from .common import render_step, use_language, visitor_blueprint
-from .widget import not_found, score_context, widget_policy
+from .forms import score_context
+from .widget import not_found, widget_policy
 
 bp = visitor_blueprint("preview", __name__)
 

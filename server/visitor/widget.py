@@ -12,14 +12,12 @@ from marshmallow import ValidationError
 
 from ..core.scoring import SCALES, answer_group
 from ..errors import ApiError, is_htmx, wants_json
-from ..invites import read_invite
 from ..jobs.alerts import after_answer
 from ..limits import answer_limits
 from ..models import AlreadyAnswered, RefusedOrigin, Response, Survey, TooLate
-from ..schemas import TAG, messages, normalise_origin
+from ..schemas import messages, normalise_origin
 from ..signing import InvalidToken
 from .answers import (
-    is_spent,
     issue_token,
     read_token,
     receipt_for,
@@ -27,6 +25,7 @@ from .answers import (
     response_for_receipt,
 )
 from .common import render_step, use_language, visitor_blueprint
+from .forms import as_score, checked_invite, score_context, tag_or_none
 from .pages import Recently, TokenPages
 from .schemas import VisitorDetailsSchema, VisitorResponseSchema
 
@@ -35,7 +34,6 @@ pages = TokenPages()
 REFUSALS = Recently(seconds=600)  # a refused origin is written at most every 10 minutes
 
 ORIGIN = re.compile(r"^https?://[a-z0-9.\-\[\]:]+$")
-SCORE = re.compile(r"^[ \t]*[0-9]{1,2}[ \t]*$")
 
 
 @bp.after_request
@@ -84,45 +82,6 @@ def allowed_origin(survey: Survey, value: str | None) -> str | None:
     if REFUSALS.first_in_a_while((survey.id, origin)):
         RefusedOrigin.note(survey.site, origin)
     return None
-
-
-def score_context(survey: Survey, token: str, selected=None, **extra) -> dict:
-    low, high = SCALES[survey.metric]
-    low_label, high_label = survey.scale_ends(g.lang)
-    options = [(value, low_label if value == low else high_label if value == high else None)
-               for value in range(low, high + 1)]
-    return {"question": survey.question(g.lang), "options": options, "low_label": low_label,
-            "high_label": high_label, "token": token, "selected": selected,
-            "groups": {value: answer_group(survey.metric, value) for value in range(low, high + 1)
-                       } if survey.scale_colours else {},
-            "action": url_for("widget.create_response", survey=survey.id), **extra}
-
-
-def checked_invite(survey: Survey, token: str) -> dict:
-    try:
-        invite = read_invite(survey.id, token)
-    except InvalidToken as exc:
-        message = (_("This invitation link has expired.") if exc.expired
-                   else _("This invitation link is not valid."))
-        raise ApiError(400, message, fields={"invite": [message]}) from None
-    if is_spent(invite["id"]):
-        raise ApiError(409, _("This invitation has already been answered. Thank you!"))
-    return invite
-
-
-def tag_or_none(value, allowed=None) -> str | None:
-    """A touchpoint or segment from the loader, dropped when the answer would be refused."""
-    value = value.strip().lower() if isinstance(value, str) else ""
-    if not value or (allowed is not None and value not in allowed):
-        return None
-    return value if TAG.match(value) else None
-
-
-def as_score(value) -> int | None:
-    """A score given in a link or a failed form, to show it chosen again."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    return int(value) if isinstance(value, str) and SCORE.match(value) else None
 
 
 @bp.get("/w/<survey>")

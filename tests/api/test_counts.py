@@ -8,7 +8,7 @@ import pytest
 
 from server.core.periods import local_day_of, period_cuts
 from server.models import Response
-from server.reports import counts
+from server.reports import counts, counts_pg
 from server.reports.counts import Filters, day_rows
 
 TOUCHPOINTS = ["checkout", "klantenservice", "", None]
@@ -19,10 +19,10 @@ SEGMENTS = [None, "nieuw", "vast"]
 def strategy(request, monkeypatch):
     """Index range counts (PostgreSQL: as on a vacuumed table), or one grouped read."""
     if request.param == "counted":
-        monkeypatch.setattr(counts, "_mostly_all_visible", lambda: True)
+        monkeypatch.setattr(counts_pg, "mostly_all_visible", lambda: True)
     else:
         monkeypatch.setattr(counts, "MAX_RANGE_COUNTS", 0)
-        monkeypatch.setattr(counts, "MAX_PG_RANGE_COUNTS", 0)
+        monkeypatch.setattr(counts_pg, "MAX_PG_RANGE_COUNTS", 0)
     return request.param
 
 
