@@ -24,7 +24,10 @@ def utcnow() -> dt.datetime:
 
 def new_public_id() -> str:
     # 96 random bits: the survey id appears in public snippets, so it must not be guessable.
-    return secrets.token_urlsafe(12)
+    # Never a leading '-': a command line would read the id as an option.
+    while (value := secrets.token_urlsafe(12)).startswith("-"):
+        pass
+    return value
 
 
 class ListField(TextField):

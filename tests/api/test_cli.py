@@ -173,3 +173,10 @@ def test_bad_configuration_is_one_line(tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]
     assert "TEVREDEN_DATABASE_URL" in result.stderr
+
+
+def test_ids_the_commands_print_can_be_given_back_as_arguments():
+    """A random id that began with '-' would be read as an option by the next command."""
+    from server.models.base import new_public_id
+
+    assert not any(new_public_id().startswith("-") for _ in range(2000))
