@@ -8,8 +8,7 @@ import secrets
 
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
 
-from ..db import write_transaction
-from .base import BaseModel, ListField, new_public_id, utcnow
+from .base import BaseModel, Leased, ListField, new_public_id, utcnow
 from .responses import Response
 from .surveys import Survey
 
@@ -56,7 +55,8 @@ class Alert(BaseModel):
             Alert.id == self.id, Alert.checked_until == seen).execute())
 
 
-class AlertDelivery(BaseModel):
+class AlertDelivery(Leased):
+    LEASE = LEASE
     alert = ForeignKeyField(Alert, backref="deliveries", on_delete="CASCADE")
     # An erased answer takes its deliveries with it: they name its score and comment.
     response = ForeignKeyField(Response, on_delete="CASCADE")
@@ -71,19 +71,6 @@ class AlertDelivery(BaseModel):
 
     class Meta:
         indexes = ((("alert", "response", "channel"), True),)
-
-    @classmethod
-    def claim_next(cls, now: dt.datetime) -> AlertDelivery | None:
-        """Take the next delivery that is due and held by nobody; None when there is none."""
-        due = ((cls.status == "waiting") & (cls.next_attempt_at <= now)
-               & (cls.claimed_until.is_null() | (cls.claimed_until < now)))
-        with write_transaction():
-            row = cls.select().where(due).order_by(cls.next_attempt_at, cls.id).first()
-            if row is None:
-                return None
-            taken = (cls.update(claimed_until=now + LEASE, attempts=cls.attempts + 1)
-                     .where(due & (cls.id == row.id)).execute())
-        return cls.get_by_id(row.id) if taken else cls.claim_next(now)
 
     def mark_sent(self, now: dt.datetime) -> None:
         AlertDelivery.update(status="sent", sent_at=now, claimed_until=None,

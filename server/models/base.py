@@ -14,7 +14,7 @@ from peewee import (
     TextField,
 )
 
-from ..db import db
+from ..db import db, write_transaction
 
 
 def utcnow() -> dt.datetime:
@@ -67,3 +67,24 @@ class Versioned(BaseModel):
         changes.pop("version", None)
         changes.pop(cls.version, None)
         return super().update(changes, version=cls.version + 1)
+
+
+class Leased(BaseModel):
+    """Work a worker claims for a while (a mail, a webhook delivery): the next due row that
+    nobody holds, taken by one conditional UPDATE, so two workers never take the same one.
+    A worker that dies holding it gives it up when `LEASE` runs out."""
+
+    LEASE = dt.timedelta(minutes=10)
+
+    @classmethod
+    def claim_next(cls, now: dt.datetime):
+        """The next row that is due and held by nobody, now held; None when there is none."""
+        due = ((cls.status == "waiting") & (cls.next_attempt_at <= now)
+               & (cls.claimed_until.is_null() | (cls.claimed_until < now)))
+        with write_transaction():
+            row = cls.select().where(due).order_by(cls.next_attempt_at, cls.id).first()
+            if row is None:
+                return None
+            taken = (cls.update(claimed_until=now + cls.LEASE, attempts=cls.attempts + 1)
+                     .where(due & (cls.id == row.id)).execute())
+        return cls.get_by_id(row.id) if taken else cls.claim_next(now)

@@ -20,7 +20,7 @@ from peewee import (
 )
 
 from ..db import write_transaction
-from .base import BaseModel, utcnow
+from .base import Leased, utcnow
 from .invitations import Invitation, Unsubscribe
 from .surveys import Survey
 
@@ -34,7 +34,8 @@ def backoff(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), LONGEST_WAIT)
 
 
-class OutboxMail(BaseModel):
+class OutboxMail(Leased):
+    LEASE = LEASE
     invitation = ForeignKeyField(Invitation, backref="mails", null=True, on_delete="CASCADE")
     kind = CharField(max_length=12)  # invitation | reminder | alert
     # An alert's mail names an answer: erasing the answer takes its unsent mail with it.
@@ -53,19 +54,6 @@ class OutboxMail(BaseModel):
 
     class Meta:
         indexes = ((("invitation", "kind"), True),)
-
-    @classmethod
-    def claim_next(cls, now: dt.datetime) -> OutboxMail | None:
-        """Take the next mail that is due and held by nobody; None when there is none."""
-        due = ((cls.status == "waiting") & (cls.next_attempt_at <= now)
-               & (cls.claimed_until.is_null() | (cls.claimed_until < now)))
-        with write_transaction():
-            mail = cls.select().where(due).order_by(cls.next_attempt_at, cls.id).first()
-            if mail is None:
-                return None
-            taken = (cls.update(claimed_until=now + LEASE, attempts=cls.attempts + 1)
-                     .where(due & (cls.id == mail.id)).execute())
-        return cls.get_by_id(mail.id) if taken else cls.claim_next(now)
 
     def mark_sent(self, now: dt.datetime) -> None:
         """Record the delivery (before the job that sent it finishes) and erase the address."""
