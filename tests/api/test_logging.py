@@ -107,6 +107,7 @@ def test_the_access_log_has_no_address_no_query_string_but_a_request_id(live):
     assert status == 200 and headers["X-Request-Id"] == given
     status, headers = fetch(f"{live.url}/healthz?second=1", {"User-Agent": AGENT})
     generated = headers["X-Request-Id"]
+    wait_for_line(live, f"rid={given}")  # workers may write their lines in any order
     log = wait_for_line(live, generated)
     lines = access_lines(log, "/healthz")
     assert len(lines) >= 2, log
