@@ -74,5 +74,5 @@ def delete_alert(alert_id: str):
     if alert is None:
         raise ApiError(404, "There is no alert with this id.")
     require_export()
-    alert.delete_instance()
+    Alert.withdraw(Alert.id == alert.id)
     return jsonify(id=alert_id, deleted=1)

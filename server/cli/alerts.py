@@ -42,7 +42,7 @@ def delete_alert_cmd(app: Flask, alert_id: str):
     """Delete an alert and its deliveries."""
     from ..models import Alert
 
-    deleted = Alert.delete().where(Alert.id == alert_id).execute()
+    deleted = Alert.withdraw(Alert.id == alert_id)
     if not deleted:
         raise Failure(f"no alert {alert_id!r}")
     return {"id": alert_id, "deleted": deleted}, f"alert {alert_id} deleted"

@@ -79,7 +79,7 @@ def alerts(survey_id: str):
 def delete(survey_id: str, alert_id: str):
     """Delete an alert and its deliveries."""
     survey = owned_survey(survey_id)
-    if not Alert.delete().where(Alert.id == alert_id, Alert.survey == survey).execute():
+    if not Alert.withdraw(Alert.id == alert_id, Alert.survey == survey):
         raise ApiError(404, _("There is no such alert."))
     return redirect(url_for(".alerts", survey_id=survey.id, deleted=1), 303)
 

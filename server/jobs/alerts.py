@@ -148,10 +148,13 @@ def run_alerts(now: dt.datetime | None = None) -> dict:
     return {"matched": made, **result, "mails_sent": mails["sent"]}
 
 
-def after_answer(survey_id: str) -> None:
+def after_answer(survey: Survey) -> None:
     """A survey with alerts gets its check once the answer is WAIT old, not up to a minute
     later; the check every minute covers a queue that could not be reached."""
-    if not Alert.select().where(Alert.survey == survey_id).exists():
+    watched = survey.watched
+    if watched is None:  # a survey not read through KeptSurveys
+        watched = survey.alerts.exists()
+    if not watched:
         return
     try:
         current_app.extensions["tevreden.tasks"]["alerts"].schedule(

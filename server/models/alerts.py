@@ -8,6 +8,7 @@ import secrets
 
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
 
+from ..db import write_transaction
 from .base import BaseModel, Leased, ListField, new_public_id, utcnow
 from .responses import Response
 from .surveys import Survey
@@ -19,6 +20,11 @@ FIRST_WAIT = dt.timedelta(seconds=30)
 LONGEST_WAIT = dt.timedelta(hours=1)
 GIVE_UP_AFTER = dt.timedelta(hours=24)
 LEASE = dt.timedelta(minutes=5)  # a worker that died holding a delivery gives it up after this
+
+
+def watched_changed(survey_id: str) -> None:
+    """Bump the survey's version: each process then reads again whether alerts watch it."""
+    Survey.update().where(Survey.id == survey_id).execute()
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -41,9 +47,22 @@ class Alert(BaseModel):
     def issue(cls, survey: Survey, rule: str, emails: list[str], webhook_url: str | None
               ) -> Alert:
         now = utcnow()
-        return cls.create(survey=survey, rule=rule, emails=emails, webhook_url=webhook_url,
-                          secret=secrets.token_urlsafe(32) if webhook_url else None,
-                          created_at=now, checked_until=now)
+        with write_transaction():
+            alert = cls.create(survey=survey, rule=rule, emails=emails, webhook_url=webhook_url,
+                               secret=secrets.token_urlsafe(32) if webhook_url else None,
+                               created_at=now, checked_until=now)
+            watched_changed(survey.id)
+        return alert
+
+    @classmethod
+    def withdraw(cls, *where) -> int:
+        """Delete the alerts that match (with their deliveries); how many there were."""
+        with write_transaction():
+            surveys = [a.survey_id for a in cls.select(cls.survey).where(*where)]
+            deleted = cls.delete().where(*where).execute()
+            for survey_id in set(surveys):
+                watched_changed(survey_id)
+        return deleted
 
     def channels(self) -> list[str]:
         return [c for c, held in zip(CHANNELS, (self.emails, self.webhook_url), strict=True)

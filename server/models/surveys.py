@@ -55,6 +55,9 @@ class Survey(Versioned):
     # green), each also with its own line pattern.
     scale_colours = BooleanField(default=False)
     created_at = DateTimeField(default=utcnow)
+    # Whether any alert watches the survey: not a column, read when the survey is kept (see
+    # KeptSurveys), which an alert's coming or going makes happen again by bumping `version`.
+    watched = None
 
     DEFAULT_CONSENT = {
         "nl": "Ja, {site} mag mij over deze feedback contact opnemen via het e-mailadres "
@@ -189,6 +192,7 @@ class KeptSurveys:
                   .where(Survey.id == survey_id).get_or_none())
         if survey is None or (active_only and not survey.active):
             return None
+        survey.watched = survey.alerts.exists()
         with self.lock:
             self.kept[survey_id] = ((survey.version, survey.site.version), survey)
             while len(self.kept) > self.size:

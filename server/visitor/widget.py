@@ -191,7 +191,7 @@ def create_response(survey: str):
             raise not_found() from None
         return refuse(409, _("This form has already been used to answer. Thank you!"),
                       "_message.html", code="conflict")
-    after_answer(survey.id)
+    after_answer(survey)
     receipt = receipt_for(response)
     if wants_json():
         return jsonify(id=response.id, receipt=receipt_url(receipt)), 201

@@ -195,6 +195,7 @@ def test_an_answer_to_a_survey_with_alerts_schedules_the_check_half_a_minute_on(
 
     waiting = len(checks())
     answer(client, make.survey(make.site()), score=1)  # a survey without alerts
+    answer(client, survey, score=1)  # not yet watched, and now read by the widget
     assert len(checks()) == waiting
     Alert.issue(survey, "detractor", ["team@example.nl"], None)
     before = utcnow()
@@ -202,6 +203,9 @@ def test_an_answer_to_a_survey_with_alerts_schedules_the_check_half_a_minute_on(
     task = checks()[-1]
     assert len(checks()) == waiting + 1
     assert WAIT < task.eta - before < WAIT + dt.timedelta(seconds=10)
+    Alert.withdraw(Alert.survey == survey)  # watched no more: no check is asked for
+    answer(client, survey, score=1)
+    assert len(checks()) == waiting + 1
 
 
 def test_a_redirect_is_not_followed_but_shown_as_the_failure(client, survey):
