@@ -15,6 +15,7 @@ from flask import Flask
 from huey import Huey, crontab
 
 from ..db import connection
+from ..mail.accounts import send_reset
 from . import alerts, digests, housekeeping, invitations
 
 log = logging.getLogger("tevreden.jobs")
@@ -82,6 +83,12 @@ def register(queue: Huey, app: Flask) -> dict[str, Callable]:
             alerts_soon.schedule(delay=max(wait, 1) + 1)  # the first retry within a minute
         return result
 
+    @queue.task(name="password-reset", retries=2, retry_delay=30)
+    @functools.partial(in_app, app)
+    def password_reset(email: str) -> bool:
+        """A reset link for the address, when it has a login (see mail.accounts.send_reset)."""
+        return send_reset(email)
+
     return {"purge": purge, "send-due": send_due, "send-due-periodic": send_due_periodic,
             "retag": retag, "digests": send_digests, "alerts": alerts_soon,
-            "alerts-periodic": alerts_periodic}
+            "alerts-periodic": alerts_periodic, "password-reset": password_reset}

@@ -80,3 +80,15 @@ def send_account_mail(owner: Owner, kind: str, site: Site | None = None) -> None
         current_app.extensions["tevreden.tasks"]["send-due"]()
     except Exception:
         log.exception("could not enqueue send-due; the periodic check will send it")
+
+
+def send_reset(email: str) -> bool:
+    """The worker's half of "forgot your password": a link for an address with a login.
+
+    The request only enqueues this, for every address alike, so its answer takes the same
+    time whether the address has an account."""
+    owner = Owner.by_email(email)
+    if owner is None:
+        return False
+    send_account_mail(owner, "reset")
+    return True
