@@ -10,7 +10,7 @@ from flask_babel import gettext, refresh
 from ..core.scoring import SCALES
 from ..errors import ApiError
 from ..i18n import LANGUAGES, choose_language
-from ..models import Hook, Invitation, Owner, Site, Survey
+from ..models import Alert, Hook, Invitation, Owner, Site, Survey
 
 bp = Blueprint("privacy", __name__)
 
@@ -63,4 +63,13 @@ def notice(survey: str):
         authority_url=AUTHORITY_URL,
         invitations=Hook.select().where(Hook.survey == found.id).exists()
         or Invitation.select().where(Invitation.survey == found.id).exists(),
+        **alert_recipients(found),
     )
+
+
+def alert_recipients(survey: Survey) -> dict:
+    """Where the survey's alerts send an answer: the webhooks' hosts, and whether by e-mail."""
+    alerts = list(Alert.select(Alert.emails, Alert.webhook_url).where(Alert.survey == survey))
+    hosts = sorted({urlsplit(a.webhook_url).hostname or "" for a in alerts if a.webhook_url})
+    return {"alert_hosts": [host for host in hosts if host],
+            "alert_mails": any(a.emails for a in alerts)}

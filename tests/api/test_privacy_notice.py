@@ -159,3 +159,19 @@ def as_dict(messages) -> dict:
         return tuple(value) if isinstance(value, (list, tuple)) else value
 
     return {plain(m.id): plain(m.string) for m in messages}
+
+
+def test_the_notice_names_where_alerts_send_answers(client, make, shop):
+    from server.models import Alert
+
+    survey = make.survey(shop)
+    assert "Geen ander bedrijf krijgt je antwoord" in section(notice(client, survey), "controller")
+    Alert.issue(survey, "detractor", ["team@bakkerij.nl"], None)
+    mailed = section(notice(client, survey), "controller")
+    assert "Geen ander bedrijf" in mailed and "per e-mail naar het team van de winkel" in mailed
+    Alert.issue(survey, "score-at-most:4", [], "https://hooks.slack.com/services/T0/B0/geheim")
+    told = section(notice(client, survey), "controller")
+    assert "Geen ander bedrijf" not in told
+    assert "ook naar: hooks.slack.com." in told and "geheim" not in told
+    assert "also sent, with its comment, to: hooks.slack.com." in section(
+        notice(client, survey, "en"), "controller")
