@@ -3,14 +3,14 @@ the page of one answer, where an alert's link leads."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from ..api.alert_schemas import AlertBody
 from ..core.scoring import SCALES
 from ..errors import ApiError
-from ..models import Alert, AlertDelivery, Response, Survey
+from ..models import Alert, AlertDelivery, OutboxMail, Response, Survey
 from .auth import login_required
 from .common import owned_survey, stored_id
 
@@ -96,5 +96,20 @@ def answer(survey_id: str, response_id: int):
                               "period has passed."))
     sent = list(AlertDelivery.select(AlertDelivery, Alert).join(Alert)
                 .where(AlertDelivery.response == found).order_by(AlertDelivery.id))
+    # An e-mail alert is done once its mails are in the outbox: what counts is their fate.
+    mails = list(OutboxMail.select(OutboxMail.status, OutboxMail.sent_at,
+                                   OutboxMail.next_attempt_at)
+                 .where(OutboxMail.response == found, OutboxMail.kind == "alert"))
     return render_template("dashboard/answer.html", survey=survey, response=found,
-                           deliveries=sent)
+                           deliveries=sent, mails=mail_state(mails),
+                           smtp_configured=bool(current_app.config.get("SMTP_URL")))
+
+
+def mail_state(mails: list[OutboxMail]) -> dict:
+    """The alert mails of one answer taken together: the worst state and its time."""
+    for status in ("failed", "waiting"):
+        if any(m.status == status for m in mails):
+            return {"status": status, "when": min(m.next_attempt_at for m in mails
+                                                  if m.status == status)}
+    return {"status": "sent" if mails else "none",
+            "when": max((m.sent_at for m in mails if m.sent_at), default=None)}

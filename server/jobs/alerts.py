@@ -13,6 +13,8 @@ import hashlib
 import hmac
 import json
 import logging
+import socket
+import ssl
 import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
@@ -21,6 +23,7 @@ from flask import current_app
 
 from ..core.alerts import InvalidRule, matches, parse_rule
 from ..db import write_transaction
+from ..i18n import N_
 from ..mail.alert import compose_alert, payload
 from ..mail.delivery import deliver_due
 from ..models import Alert, AlertDelivery, OutboxMail, Response, Survey, utcnow
@@ -105,8 +108,19 @@ def post_webhook(alert: Alert, response: Response) -> None:
 
 
 def describe(exc: Exception) -> str:
+    """What went wrong, in words an owner reads on the answer's page (known ones translated
+    there: they are marked for the catalogue here)."""
     if isinstance(exc, urllib.error.HTTPError):
         return f"HTTP {exc.code} {exc.reason}"
+    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(reason, ConnectionRefusedError):
+        return N_("The receiver refused the connection.")
+    if isinstance(reason, TimeoutError):  # socket.timeout too
+        return N_("The receiver did not answer in time.")
+    if isinstance(reason, socket.gaierror):
+        return N_("The receiver's host name was not found.")
+    if isinstance(reason, ssl.SSLCertVerificationError):
+        return N_("The receiver's HTTPS certificate is not valid.")
     return f"{type(exc).__name__}: {exc}"[:300]
 
 

@@ -104,3 +104,23 @@ def test_another_owners_alerts_and_answers_are_a_404(client, make, survey):
     assert client.get(f"/dashboard/surveys/{theirs.id}/answers/{response.id}").status_code == 404
     assert client.get(f"/dashboard/surveys/{survey.id}/answers/{response.id}").status_code == 404
     assert Alert.select().count() == 1
+
+
+def test_the_answer_page_says_where_an_alerts_mail_and_webhook_really_are(app, client, survey):
+    from server.jobs.alerts import run_alerts
+    from server.models import OutboxMail, utcnow
+    from tests.api.test_alerts import later
+
+    app.config["SMTP_URL"] = None  # no mail server yet: the mail waits in the outbox
+    Alert.issue(survey, "detractor", ["team@example.nl"], "http://127.0.0.1:9/nobody")
+    response = answer(survey, 2, comment="Te laat", created_at=utcnow())
+    run_alerts(later())
+    page = client.get(f"/dashboard/surveys/{survey.id}/answers/{response.id}")
+    html = page.get_data(as_text=True)
+    assert "e-mail: in het postvak uit, volgende poging" in html and "verstuurd" not in html
+    assert "geen mailserver ingesteld" in html
+    assert "De ontvanger weigerde de verbinding." in html  # the webhook's port is closed
+    mail = OutboxMail.get(OutboxMail.response == response.id)
+    mail.mark_sent(utcnow())
+    assert "e-mail: verstuurd" in client.get(
+        f"/dashboard/surveys/{survey.id}/answers/{response.id}").get_data(as_text=True)
