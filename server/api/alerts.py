@@ -3,10 +3,9 @@ deleting need an `export` token: an alert sends answers (and consented contacts)
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, jsonify
 
+from ..core.alerts import webhook_origin
 from ..core.periods import iso
 from ..errors import ApiError
 from ..models import Alert, AlertDelivery, Survey
@@ -28,12 +27,8 @@ def delivery_json(delivery: AlertDelivery) -> dict:
 
 
 def shown_url(url: str | None) -> str | None:
-    """A chat tool's incoming-webhook URL is itself a key: only an export token sees it whole,
-    a read token its origin."""
-    if url is None or has_export_scope():
-        return url
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}/…"
+    """Only an export token sees a webhook's URL whole, a read token its origin."""
+    return url if url is None or has_export_scope() else webhook_origin(url)
 
 
 def alert_json(alert: Alert, deliveries: list[AlertDelivery] | None = None) -> dict:

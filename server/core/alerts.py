@@ -10,6 +10,7 @@ words in a row.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from .scoring import GROUP_RANGES, METRICS, SCALES
 from .themes import stems, words
@@ -85,3 +86,10 @@ def matches(rule: Rule, metric: str, score: int, comment: str | None) -> bool:
     if rule.kind == "score-at-most":
         return rule.score is not None and score <= rule.score
     return rule.keyword is not None and holds_keyword(comment, rule.keyword)
+
+
+def webhook_origin(url: str) -> str:
+    """A chat tool's incoming-webhook URL is itself a key: who may not change an alert sees
+    only where it goes."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/…"

@@ -8,11 +8,12 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from ..api.alert_schemas import AlertBody
+from ..core.alerts import webhook_origin
 from ..core.scoring import SCALES
 from ..errors import ApiError
 from ..models import Alert, AlertDelivery, OutboxMail, Response, Survey
-from .auth import login_required
-from .common import owned_survey, stored_id
+from .auth import current_owner, login_required
+from .common import RANKS, owned_survey, stored_id
 
 bp = Blueprint("alerts", __name__)
 
@@ -30,8 +31,12 @@ def alerts_page(survey: Survey, status: int = 200, **context):
     context.setdefault("errors", {})
     context.setdefault("values", {"kind": "detractor"})
     alerts = list(Alert.select().where(Alert.survey == survey).order_by(Alert.created_at))
+    whole = RANKS[survey.site.role_of(current_owner())] >= RANKS["manager"]
+    webhooks = {alert.id: alert.webhook_url if whole else webhook_origin(alert.webhook_url)
+                for alert in alerts if alert.webhook_url}
     low, high = SCALES[survey.metric]
     return render_template("dashboard/alerts.html", survey=survey, alerts=alerts,
+                           webhooks=webhooks,
                            deliveries=deliveries(survey), kinds=KINDS, low=low, high=high,
                            deleted=request.args.get("deleted") == "1", **context), status
 

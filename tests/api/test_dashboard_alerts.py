@@ -124,3 +124,16 @@ def test_the_answer_page_says_where_an_alerts_mail_and_webhook_really_are(app, c
     mail.mark_sent(utcnow())
     assert "e-mail: verstuurd" in client.get(
         f"/dashboard/surveys/{survey.id}/answers/{response.id}").get_data(as_text=True)
+
+
+def test_a_viewer_sees_only_where_a_webhook_goes(client, make, survey):
+    from server.models import Member
+
+    Alert.issue(survey, "detractor", [], "https://hooks.slack.com/services/T0/B0/geheim")
+    assert "hooks.slack.com/services/T0/B0/geheim" in client.get(
+        alerts_url(survey)).get_data(as_text=True)  # the owner sees it whole
+    viewer = quick_owner("kijker@example.nl")
+    Member.create(site=survey.site, owner=viewer, role="viewer")
+    sign_in(client, viewer)
+    page = client.get(alerts_url(survey)).get_data(as_text=True)
+    assert "https://hooks.slack.com/…" in page and "geheim" not in page
