@@ -14,6 +14,7 @@ from ..errors import ApiError
 from ..models import Alert, AlertDelivery, OutboxMail, Response, Survey
 from .auth import current_owner, login_required
 from .common import RANKS, owned_survey, stored_id
+from .followups import reply_link, status_names
 
 bp = Blueprint("alerts", __name__)
 
@@ -107,6 +108,8 @@ def answer(survey_id: str, response_id: int):
                  .where(OutboxMail.response == found, OutboxMail.kind == "alert"))
     return render_template("dashboard/answer.html", survey=survey, response=found,
                            deliveries=sent, mails=mail_state(mails),
+                           followup=status_names().get(found.followup),
+                           reply=reply_link(survey, found),
                            smtp_configured=bool(current_app.config.get("SMTP_URL")))
 
 

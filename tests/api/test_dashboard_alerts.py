@@ -137,3 +137,19 @@ def test_a_viewer_sees_only_where_a_webhook_goes(client, make, survey):
     sign_in(client, viewer)
     page = client.get(alerts_url(survey)).get_data(as_text=True)
     assert "https://hooks.slack.com/…" in page and "geheim" not in page
+
+
+def test_the_answer_page_leads_to_its_follow_up_and_a_reply(client, survey):
+    from server.models import utcnow
+
+    unhappy = answer(survey, 2, comment="Te laat", followup="open",
+                     contact="klant@example.nl", consent_at=utcnow(), consent_version=1)
+    html = client.get(f"/dashboard/surveys/{survey.id}/answers/{unhappy.id}").get_data(
+        as_text=True)
+    assert "Opvolging: <strong>Open</strong>" in html
+    assert f"/followups?status=open#answer-{unhappy.id}" in html
+    assert 'href="mailto:klant@example.nl?subject=' in html
+    content = answer(survey, 9)
+    html = client.get(f"/dashboard/surveys/{survey.id}/answers/{content.id}").get_data(
+        as_text=True)
+    assert 'data-testid="followup"' not in html and "mailto:" not in html
