@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, render_template, request, stream_with_context
+from flask import Blueprint, Response, current_app, g, render_template, request, stream_with_context
 from flask_babel import gettext as _
 
 from ..core.scoring import LOW_SAMPLE, whole_percents
@@ -80,7 +80,9 @@ def dashboard_globals() -> dict:
             "touchpoint_name": touchpoint_name, "number_text": number_text,
             "change_number": change_number, "day_text": day_text, "moment_text": moment_text,
             "group_of": group_of, "whole_percents": whole_percents, "zip": zip,
-            "low_sample_n": LOW_SAMPLE}
+            "low_sample_n": LOW_SAMPLE,
+            # Mails wait in the outbox until a mail server is set: pages that mail say so.
+            "mail_server_set": bool(current_app.config.get("SMTP_URL"))}
 
 
 @bp.route("/", methods=["GET"])

@@ -153,3 +153,12 @@ def test_the_answer_page_leads_to_its_follow_up_and_a_reply(client, survey):
     html = client.get(f"/dashboard/surveys/{survey.id}/answers/{content.id}").get_data(
         as_text=True)
     assert 'data-testid="followup"' not in html and "mailto:" not in html
+
+
+def test_the_alerts_page_says_when_their_mails_cannot_go(app, client, survey):
+    app.config["SMTP_URL"] = None
+    Alert.issue(survey, "detractor", [], "https://hooks.example.nl/x")
+    assert 'data-testid="no-mail-server"' not in client.get(alerts_url(survey)).get_data(
+        as_text=True)  # a webhook needs no mail server
+    Alert.issue(survey, "detractor", ["team@example.nl"], None)
+    assert "geen mailserver ingesteld" in client.get(alerts_url(survey)).get_data(as_text=True)

@@ -123,3 +123,12 @@ def test_the_dashboard_page_sets_the_digest(client, make):
 def test_the_dashboard_page_needs_a_login(client):
     response = client.get("/dashboard/digest")
     assert response.status_code in (302, 401) and Owner.select().count() == 0
+
+
+def test_the_page_says_when_no_mail_server_is_set(app, client):
+    sign_in(client, quick_owner())
+    app.config["SMTP_URL"] = None
+    assert "geen mailserver ingesteld" in client.get("/dashboard/digest").get_data(as_text=True)
+    app.config["SMTP_URL"] = "smtp://127.0.0.1:2525"
+    assert 'data-testid="no-mail-server"' not in client.get("/dashboard/digest").get_data(
+        as_text=True)
