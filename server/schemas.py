@@ -21,9 +21,10 @@ from marshmallow import (
 
 from .core.colours import AA_TEXT, HEX, WHITE, contrast, readable_with_white
 from .core.followups import STATUSES as FOLLOWUP_STATUSES
-from .core.scoring import METRICS, SCALES
+from .core.scoring import GROUPS, METRICS, SCALES
 
 TAG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+WHY_FIELDS = tuple(f"why_{group}_{lang}" for group in GROUPS for lang in ("nl", "en"))
 TAG_MESSAGE = "Use 1-64 lowercase letters, digits, '-' or '_'."
 NOTE_MAX = 2000  # an owner's note on a follow-up
 
@@ -110,6 +111,13 @@ class SurveySchema(Schema):
                                      data_key="lang")
     question_nl = fields.String(allow_none=True, validate=validate.Length(max=300))
     question_en = fields.String(allow_none=True, validate=validate.Length(max=300))
+    # The second step's "why?" per kind of answer; None or "" keeps the standard question.
+    why_promoters_nl = fields.String(allow_none=True, validate=validate.Length(max=300))
+    why_promoters_en = fields.String(allow_none=True, validate=validate.Length(max=300))
+    why_passives_nl = fields.String(allow_none=True, validate=validate.Length(max=300))
+    why_passives_en = fields.String(allow_none=True, validate=validate.Length(max=300))
+    why_detractors_nl = fields.String(allow_none=True, validate=validate.Length(max=300))
+    why_detractors_en = fields.String(allow_none=True, validate=validate.Length(max=300))
     touchpoints = fields.List(fields.String(validate=validate.Regexp(TAG, error=TAG_MESSAGE)),
                               load_default=list, validate=validate.Length(max=20))
     consent_mode = fields.String(load_default="anonymous",
@@ -140,7 +148,7 @@ class SurveySchema(Schema):
     def tidy(self, data, **kwargs):
         if "touchpoints" in data:
             data["touchpoints"] = list(dict.fromkeys(data["touchpoints"]))
-        for key in ("question_nl", "question_en"):
+        for key in ("question_nl", "question_en", *WHY_FIELDS):
             if key in data and data[key] is not None:
                 data[key] = data[key].strip() or None
         return data

@@ -160,6 +160,17 @@ class Health(Schema):
     reason = fields.String(metadata={"description": "Why the service is unavailable."})
 
 
+class Wording(Schema):
+    nl = fields.String(required=True, allow_none=True)
+    en = fields.String(required=True, allow_none=True)
+
+
+class WhyQuestions(Schema):
+    promoters = fields.Nested(Wording, required=True)
+    passives = fields.Nested(Wording, required=True)
+    detractors = fields.Nested(Wording, required=True)
+
+
 class SurveyOut(Schema):
     id = fields.String(required=True)
     name = fields.String(required=True)
@@ -175,6 +186,9 @@ class SurveyOut(Schema):
     scale_colours = fields.Boolean(required=True, metadata={
         "description": "The widget's scale is coloured by kind of answer (red, orange, green), "
                        "each with its own line pattern too."})
+    why_questions = fields.Nested(WhyQuestions, required=True, metadata={
+        "description": "The owner's wording of the second step's question (\"why?\") per kind "
+                       "of answer and language; null: the standard question."})
     created_at = fields.String(required=True, metadata={"format": "date-time"})
     snippet = fields.String(required=True, metadata={"description": "The line to paste."})
 

@@ -9,6 +9,7 @@ import re
 from flask import Blueprint, current_app, jsonify, request, stream_with_context
 
 from ..core.periods import iso, local_today
+from ..core.scoring import GROUPS
 from ..errors import ApiError
 from ..models import Response, Survey
 from ..models.responses import NoFollowup
@@ -57,6 +58,8 @@ def survey_json(survey: Survey) -> dict:
         "active": survey.active, "consent_mode": survey.consent_mode,
         "retention_days": survey.retention_days, "scrub_comments": survey.scrub_comments,
         "scale_colours": survey.scale_colours,
+        "why_questions": {group: {lang: survey.own_why_question(group, lang)
+                                  for lang in ("nl", "en")} for group in GROUPS},
         "created_at": iso(survey.created_at),
         "snippet": survey.snippet(current_app.config["BASE_URL"]),
     }

@@ -14,7 +14,7 @@ from marshmallow import ValidationError
 
 from ..errors import ApiError
 from ..models import Site, Survey
-from ..schemas import messages
+from ..schemas import WHY_FIELDS, messages
 from .auth import UNSAFE_METHODS, current_owner
 
 MAX_ID = 2**31 - 1  # PostgreSQL's integer
@@ -28,6 +28,7 @@ FIELD_MESSAGES = {
     "lang": _l("Choose Dutch or English."),
     "question_nl": _l("Keep the question under 300 characters."),
     "question_en": _l("Keep the question under 300 characters."),
+    **dict.fromkeys(WHY_FIELDS, _l("Keep the question under 300 characters.")),
     "touchpoints": _l("Touchpoints: at most 20, each 1-64 lowercase letters, digits, "
                       "'-' or '_' (for example checkout)."),
     "consent_mode": _l("Choose anonymous or optional contact."),

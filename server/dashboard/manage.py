@@ -8,17 +8,20 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
+from ..core.scoring import GROUPS
 from ..db import write_transaction
 from ..models import ConsentText, RefusedOrigin, Site, Survey
-from ..schemas import SiteSchema, SurveySchema
+from ..schemas import WHY_FIELDS, SiteSchema, SurveySchema
 from .auth import current_owner, login_required
+from .comments import GROUP_KEYS
 from .common import RANKS, form_errors, may, owned_site, owned_survey
+from .report import group_labels
 
 bp = Blueprint("manage", __name__)
 
 CONSENT_MAX = 1000
 SURVEY_FIELDS = ("name", "lang", "question_nl", "question_en", "touchpoints", "consent_mode",
-                 "retention_days", "recontact_days", "sample_percent")
+                 "retention_days", "recontact_days", "sample_percent", *WHY_FIELDS)
 
 
 def split_list(value: str, spaces: bool = True) -> list[str]:
@@ -95,6 +98,7 @@ def settings_values(survey: Survey) -> dict:
         "origins": "\n".join(survey.site.origins),
         "consent_nl": consent.text_nl if consent else "",
         "consent_en": consent.text_en if consent else "",
+        **{key: getattr(survey, key) or "" for key in WHY_FIELDS},
     }
 
 
@@ -142,6 +146,15 @@ def settings(survey_id: str):
     return redirect(url_for(".settings", survey_id=survey.id, saved=1))
 
 
+def why_groups(survey: Survey) -> list[dict]:
+    """Per kind of answer: its name with the scores it covers, and the standard "why?" in
+    each language (the fields' placeholders)."""
+    labels = group_labels(survey.metric)
+    return [{"group": group, "label": labels[GROUP_KEYS[group]],
+             "standard": {lang: Survey.standard_why_question(group, lang)
+                          for lang in ("nl", "en")}} for group in GROUPS]
+
+
 def settings_page(survey: Survey, status: int = 200, **context) -> tuple[str, int]:
     """The settings page; a manager or the owner also sees how to delete the survey."""
     context.setdefault("values", settings_values(survey))
@@ -152,6 +165,7 @@ def settings_page(survey: Survey, status: int = 200, **context) -> tuple[str, in
     role = may(survey.site, "viewer")
     return render_template("dashboard/settings.html", survey=survey, site=survey.site,
                            versions=versions, may_delete=RANKS[role] >= RANKS["manager"],
+                           why_groups=why_groups(survey),
                            **context), status
 
 

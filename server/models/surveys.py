@@ -54,6 +54,13 @@ class Survey(Versioned):
     # The widget's scale coloured by kind of answer (detractors red, passives orange, promoters
     # green), each also with its own line pattern.
     scale_colours = BooleanField(default=False)
+    # The second step's "why?" per kind of answer and language; None: the standard question.
+    why_promoters_nl = TextField(null=True)
+    why_promoters_en = TextField(null=True)
+    why_passives_nl = TextField(null=True)
+    why_passives_en = TextField(null=True)
+    why_detractors_nl = TextField(null=True)
+    why_detractors_en = TextField(null=True)
     created_at = DateTimeField(default=utcnow)
     # Whether any alert watches the survey: not a column, read when the survey is kept (see
     # KeptSurveys), which an alert's coming or going makes happen again by bumping `version`.
@@ -72,6 +79,12 @@ class Survey(Versioned):
         "csat": N_("How satisfied are you with your experience with us?"),
         "ces": N_("How easy was it to arrange what you wanted?"),
     }
+    # Each kind of answer gets its own "why?": what to keep, what to improve, what went wrong.
+    WHY_QUESTIONS = {
+        "promoters": N_("What did you like most? (optional)"),
+        "passives": N_("What could we do better? (optional)"),
+        "detractors": N_("What disappointed you? (optional)"),
+    }
     SCALE_ENDS = {
         "nps": (N_("not at all likely"), N_("extremely likely")),
         "csat": (N_("very dissatisfied"), N_("very satisfied")),
@@ -84,6 +97,15 @@ class Survey(Versioned):
         if custom:
             return custom
         return translated(lang, self.QUESTIONS[self.metric])
+
+    def own_why_question(self, group: str, lang: str) -> str | None:
+        """The owner's wording of the "why?" for `group` in `lang`, if they gave one."""
+        return getattr(self, f"why_{group}_{'en' if lang == 'en' else 'nl'}") or None
+
+    @classmethod
+    def standard_why_question(cls, group: str, lang: str) -> str:
+        """The second step's standard question for `group` in `lang`."""
+        return translated(lang, cls.WHY_QUESTIONS[group])
 
     def scale_ends(self, lang: str) -> tuple[str, str]:
         """What the lowest and the highest score mean, in `lang`."""

@@ -216,8 +216,10 @@ def answer_for(survey: Survey, receipt: str) -> Response:
 def details_context(response: Response, receipt: str, values: dict | None = None) -> dict:
     survey = g.survey
     consent = survey.consent_text() if survey.consent_mode == "optional" else None
+    group = answer_group(survey.metric, response.score)
     return {"response": response, "values": values or {}, "receipt": receipt,
-            "group": answer_group(survey.metric, response.score),
+            "own_why": survey.own_why_question(group, g.lang),
+            "why": survey.standard_why_question(group, g.lang),
             "action": url_for(".save_details", survey=survey.id, receipt=receipt),
             "consent_text": consent and (consent.text_en if g.lang == "en" else consent.text_nl),
             "receipt_url": receipt_url(receipt)}

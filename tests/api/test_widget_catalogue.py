@@ -13,7 +13,7 @@ CATALOGUE = ROOT / "server/translations/nl/LC_MESSAGES/widget"
 SOURCES = [
     # The privacy notice has its own catalogue (test_privacy_notice).
     (ROOT / "server", [("visitor/privacy.py", "ignore"), ("visitor/**.py", "python"),
-                       ("models.py", "python"),
+                       ("models/**.py", "python"),
                        ("inputs.py", "python")]),
     (ROOT / "widget/templates", [("widget/**.html", "jinja2"), ("demo/**.html", "jinja2")]),
 ]
