@@ -2,8 +2,8 @@
    answer, the comment counter.
    Choosing follows the ARIA radio group pattern: arrow keys (and Home/End) only move the
    choice along the scale, so a keyboard user can look before sending; a pointer click, Space
-   (the radio's own activation) or Enter sends it. A screen reader's "activate" is a click
-   without our seeing the key, so it sends too. */
+   (the radio's own activation) or Enter sends the focused score, chosen or not. A screen
+   reader's "activate" is a click without our seeing the key, so it sends too. */
 (function () {
   'use strict';
   var body = document.body;
@@ -48,10 +48,12 @@
     var target = event.target;
     moving = /^(Arrow|Home$|End$|Page)/.test(event.key);
     if (event.key === 'Escape' && body.classList.contains('popup')) close();
-    // Space on a radio the arrow keys already chose clicks nothing: it sends all the same.
+    // Enter chooses the focused score (Tab lands on one not chosen yet); Space on a radio the
+    // arrow keys already chose clicks nothing: both send.
     if ((event.key === 'Enter' || (event.key === ' ' && target.checked)) &&
         target.type === 'radio' && target.form) {
       event.preventDefault();
+      target.checked = true;
       target.form.requestSubmit();
     }
   });
