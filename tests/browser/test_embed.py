@@ -125,10 +125,41 @@ def answer_in_popup(page, live_server, host_site):
     return widget
 
 
-def test_the_popup_closes_itself_after_the_thanks(page, live_server, live_db, host_site):
-    answer_in_popup(page, live_server, host_site)
+def answer_with_the_mouse(page, live_server, host_site):
+    """Score and skip the comment with clicks, then move the pointer onto the shop's page."""
+    survey = make_survey(host_site)
+    page.goto(host_page(host_site, live_server, survey, mode="popup"))
+    _, widget = shown_frame(page)
+    widget.get_by_role("radio", name="9", exact=True).click()
+    widget.get_by_role("button", name="Nee, bedankt").click()
+    expect(widget.get_by_role("heading", name="Bedankt voor je feedback!")).to_be_focused()
+    page.mouse.move(20, 20)
+    return widget
+
+
+def test_the_popup_closes_itself_once_the_mouse_left_the_thanks(page, live_server, live_db,
+                                                                host_site):
+    answer_with_the_mouse(page, live_server, host_site)
     expect(page.locator(FRAME)).to_have_count(1)
     expect(page.locator(FRAME)).to_have_count(0, timeout=10_000)  # after a few seconds
+
+
+def test_the_thanks_stay_for_a_keyboard_visitor(page, live_server, live_db, host_site):
+    widget = answer_in_popup(page, live_server, host_site)
+    page.wait_for_timeout(9_000)  # a screen reader reads the heading: no key reaches the page
+    expect(page.locator(FRAME)).to_have_count(1)
+    page.keyboard.press("Tab")
+    expect(widget.get_by_role("link", name="Je antwoord bekijken of verwijderen")).to_be_focused()
+
+
+def test_the_thanks_stay_once_the_pointer_came_back(page, live_server, live_db, host_site):
+    widget = answer_with_the_mouse(page, live_server, host_site)
+    box = page.locator(FRAME).bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=4)
+    page.mouse.move(20, 20, steps=4)  # back on the shop's page, the visitor may still come back
+    page.wait_for_timeout(9_000)
+    expect(page.locator(FRAME)).to_have_count(1)
+    expect(widget.get_by_role("button", name="Sluiten", exact=True).last).to_be_visible()
 
 
 def test_the_thanks_stay_while_the_visitor_is_in_them(page, live_server, live_db, host_site):

@@ -2,8 +2,8 @@
    answer, the comment counter.
    Choosing follows the ARIA radio group pattern: arrow keys (and Home/End) only move the
    choice along the scale, so a keyboard user can look before sending; a pointer click, Space
-   (the radio's own activation) or Enter sends it. A screen reader's "activate" is a click
-   without our seeing the key, so it sends too. */
+   (the radio's own activation) or Enter sends the focused score, chosen or not. A screen
+   reader's "activate" is a click without our seeing the key, so it sends too. */
 (function () {
   'use strict';
   var body = document.body;
@@ -48,10 +48,12 @@
     var target = event.target;
     moving = /^(Arrow|Home$|End$|Page)/.test(event.key);
     if (event.key === 'Escape' && body.classList.contains('popup')) close();
-    // Space on a radio the arrow keys already chose clicks nothing: it sends all the same.
+    // Enter chooses the focused score (Tab lands on one not chosen yet); Space on a radio the
+    // arrow keys already chose clicks nothing: both send.
     if ((event.key === 'Enter' || (event.key === ' ' && target.checked)) &&
         target.type === 'radio' && target.form) {
       event.preventDefault();
+      target.checked = true;
       target.form.requestSubmit();
     }
   });
@@ -67,28 +69,44 @@
     if (count) count.textContent = event.target.value.length;
   });
 
-  // In the popup the thanks step closes itself after a few seconds, but not under the
-  // visitor's hands: while the pointer is over the widget or a link or button has the focus
-  // (the heading's own focus does not count) it waits, and the close buttons stay.
+  // In the popup the thanks close themselves after a few seconds only for a visitor who sent
+  // them with the mouse and left the widget alone (WCAG 2.2.1): after a key, a touch or a
+  // screen reader's activation they stay, and a key, the pointer coming back or the focus on a
+  // link or button since they appeared keeps them; the close buttons stay.
+  var byMouse = false;  // the last thing the visitor did was a mouse press
   var pointerOver = false;
-  document.addEventListener('pointerover', function () { pointerOver = true; });
+  var closing = 0;  // the pending auto-close, if any
+
+  function keepOpen() {
+    clearTimeout(closing);
+    closing = 0;
+  }
+
+  function closeWhenIdle() {
+    if (!closing || !document.getElementById('done')) return;
+    if (pointerOver) closing = setTimeout(closeWhenIdle, 2000);
+    else close();
+  }
+
+  document.addEventListener('pointerdown', function (event) {
+    byMouse = event.pointerType === 'mouse';
+  });
+  document.addEventListener('keydown', function () { byMouse = false; keepOpen(); });
+  document.addEventListener('pointermove', function () {
+    if (!pointerOver) keepOpen();  // back in the frame from the shop's page
+    pointerOver = true;
+  });
   document.addEventListener('pointerout', function (event) {
     if (!event.relatedTarget) pointerOver = false;
   });
-
-  function closeWhenIdle() {
-    var focused = document.activeElement;
-    if (!document.getElementById('done')) return;
-    if (pointerOver || (focused && focused !== body && focused.tabIndex >= 0)) {
-      setTimeout(closeWhenIdle, 2000);
-    } else {
-      close();
-    }
-  }
+  document.addEventListener('focusin', function (event) {
+    if (event.target.tabIndex >= 0) keepOpen();
+  });
 
   document.addEventListener('htmx:afterSettle', function () {
-    if (body.classList.contains('popup') && document.getElementById('done')) {
-      setTimeout(closeWhenIdle, 6000);
+    if (body.classList.contains('popup') && document.getElementById('done') && byMouse &&
+        !closing) {
+      closing = setTimeout(closeWhenIdle, 6000);
     }
   });
 
