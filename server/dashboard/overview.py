@@ -50,7 +50,13 @@ from .report import (
     trend_chart,
     trend_verdict,
 )
-from .report_period import apply_period, default_period, period_choices, period_query
+from .report_period import (
+    apply_period,
+    default_period,
+    first_answer_day,
+    period_choices,
+    period_query,
+)
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 for part in (auth, manage, target, tokens, privacy, invitations, sites, comments, digest,
@@ -124,6 +130,8 @@ def survey_page(survey_id: str):
         "comments": recent_comments(survey, form.filters),
         "query": query,
         "theme_names": {theme.id: theme.name(g.lang) for theme in survey_themes(survey)},
+        # A survey nobody answered yet gets its next step, not a page of empty cards.
+        "never_answered": first_answer_day(survey) is None,
     }
     context["drivers"] = comments.drivers(survey, form.filters, context["query"])
     # htmx asks for the report only; a history restore or a plain GET gets the whole page.

@@ -209,10 +209,24 @@ def test_csat_and_ces_pages_render(client, survey, make):
         assert f'data-testid="score">{expected}<' in page
 
 
-def test_a_survey_without_answers_renders(client, survey):
+def test_a_period_without_answers_renders(client, survey):
+    answer(survey, 9, days_ago=200)
     page = page_of(client, survey)
     assert "Nog geen antwoorden in deze periode" in page
     assert 'data-testid="score">–<' in page
+    assert 'data-testid="empty-state"' not in page
+
+
+def test_a_survey_never_answered_points_to_its_snippet_instead_of_empty_cards(client, survey):
+    page = page_of(client, survey)
+    empty = re.search(r'data-testid="empty-state">(.*?)</section>', page, re.S).group(1)
+    assert "Nog geen antwoorden" in empty and "verschijnen hier" in empty
+    assert f'href="/dashboard/surveys/{survey.id}/install"' in empty
+    for card in ('id="score-heading"', 'id="trend-heading"', 'id="drivers-heading"',
+                 'id="comments-heading"', 'id="download-heading"', 'class="filters'):
+        assert card not in page, card
+    english = page_of(client, survey, "?lang=en")
+    assert "The first answers will appear here" in english and "Get the snippet" in english
 
 
 def test_csv_download_follows_the_filters_and_includes_contacts(client, survey):
@@ -353,6 +367,7 @@ def test_the_target_card_and_overview_say_their_periods(client, survey):
 def test_htmx_updates_the_period_links_with_the_filters(client, survey):
     survey.touchpoints = ["checkout"]
     survey.save()
+    answer(survey, 9, touchpoint="checkout")
     page = page_of(client, survey, "?touchpoint=checkout&period=30", **{
         "HX-Request": "true", "HX-Target": "report"})
     nav = page[page.index('<nav id="periods"'):]
