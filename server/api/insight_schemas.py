@@ -17,7 +17,8 @@ class Comparison(Schema):
         "description": "This period's score minus the earlier period's."})
     margin_of_error = fields.Float(allow_none=True, required=True, metadata={
         "description": "95 % margin of the difference (NPS: two independent estimates; "
-                       "CSAT: two proportions; CES: Welch's t)."})
+                       "CSAT: two proportions; CES: Welch's t); null when either period has "
+                       "fewer than 30 answers."})
     significant = fields.Boolean(required=True, metadata={
         "description": "Whether the difference lies outside its margin: a change that is "
                        "not significant is no clear change."})
@@ -35,7 +36,8 @@ class ThemeEffect(Schema):
     score = fields.Float(allow_none=True, required=True,
                          metadata={"description": "The score of the answers about it."})
     margin_of_error = fields.Float(allow_none=True, required=True, metadata={
-        "description": "95 % margin of `difference`."})
+        "description": "95 % margin of `difference`; null (and `significant` false) when the "
+                       "theme or the other comments number fewer than 30."})
     score_others = fields.Float(allow_none=True, required=True, metadata={
         "description": "The score of the other commented answers."})
     difference = fields.Float(allow_none=True, required=True,

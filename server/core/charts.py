@@ -19,6 +19,8 @@ from markupsafe import Markup, escape
 from .scoring import whole_percents
 
 WIDTH, HEIGHT = 640, 260
+# A chart without data is only its message: drawn small, it never needs to scroll on a phone.
+EMPTY_WIDTH, EMPTY_HEIGHT = 320, 64
 LEFT, RIGHT, TOP, BOTTOM = 48, 80, 16, 40
 GROUPS = ("detractor", "passive", "promoter")
 # Ids end up in attributes and url(#...) references, so only plain names are allowed.
@@ -61,20 +63,25 @@ def number(value: float) -> str:
     return f"{value:g}"
 
 
-def svg_open(chart_id: str, text: Text) -> str:
+def svg_open(chart_id: str, text: Text, empty: bool = False) -> str:
     if not CHART_ID.fullmatch(chart_id):
         raise ValueError(f"chart id must be a plain lowercase name, got {chart_id!r}")
+    width, height, kind = ((EMPTY_WIDTH, EMPTY_HEIGHT, "chart-svg chart-svg-empty") if empty
+                           else (WIDTH, HEIGHT, "chart-svg"))
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" role="img" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" aria-labelledby="{chart_id}-title {chart_id}-desc">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{kind}" role="img" '
+        f'viewBox="0 0 {width} {height}" aria-labelledby="{chart_id}-title {chart_id}-desc">'
         f'<title id="{chart_id}-title">{escape(text.title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(text.desc)}</desc>'
     )
 
 
-def empty_message(text: Text) -> str:
-    return (f'<text class="chart-empty" x="{WIDTH / 2:g}" y="{HEIGHT / 2:g}" '
-            f'text-anchor="middle">{escape(text.no_data)}</text>')
+def empty_chart(chart_id: str, text: Text) -> Markup:
+    """The chart's title and its message that there is nothing to draw yet."""
+    message = (f'<text class="chart-empty" x="{EMPTY_WIDTH / 2:g}" y="{EMPTY_HEIGHT / 2 + 5:g}" '
+               f'text-anchor="middle">{escape(text.no_data)}</text>')
+    return figure(chart_id, svg_open(chart_id, text, empty=True) + message + "</svg>",
+                  data_table(text, []))
 
 
 def data_table(text: Text, rows: Sequence[Sequence[object]]) -> str:
@@ -93,8 +100,11 @@ def data_table(text: Text, rows: Sequence[Sequence[object]]) -> str:
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
 
-def figure(svg: str, table: str) -> Markup:
-    return Markup(f'<figure class="chart">{svg}{table}</figure>')
+def figure(chart_id: str, svg: str, table: str) -> Markup:
+    # The frame scrolls sideways on a phone rather than shrink the drawing's text below
+    # legibility (its min-width in the stylesheet); focusable, so keyboards can scroll it too.
+    return Markup(f'<figure class="chart"><div class="chart-frame" tabindex="0" role="region" '
+                  f'aria-labelledby="{chart_id}-title">{svg}</div>{table}</figure>')
 
 
 def nice_step(span: float, steps: int = 4) -> float:
@@ -123,9 +133,9 @@ def line_chart(points: Sequence[Point], *, chart_id: str, text: Text,
     """The score per period as a line, gaps where a period has no answers, a target line."""
     known = [p.value for p in points if p.value is not None]
     rows = [(p.label, "–" if p.value is None else fmt(p.value), p.n) for p in points]
-    svg = svg_open(chart_id, text)
     if not known:
-        return figure(svg + empty_message(text) + "</svg>", data_table(text, []))
+        return empty_chart(chart_id, text)
+    svg = svg_open(chart_id, text)
     low, high, step = axis_range(known + ([target] if target is not None else []), bounds)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
@@ -157,7 +167,7 @@ def line_chart(points: Sequence[Point], *, chart_id: str, text: Text,
             f'<text class="chart-legend" x="{LEFT + 16}" y="{HEIGHT - 2}">'
             f"{escape(text.low_sample)}</text>")
     parts.append("</svg>")
-    return figure("".join(parts), data_table(text, rows))
+    return figure(chart_id, "".join(parts), data_table(text, rows))
 
 
 def y_axis(low: float, high: float, step: float, y: Callable[[float], float],
@@ -222,9 +232,9 @@ def bar_chart(bars: Sequence[Bar], *, chart_id: str, text: Text) -> Markup:
     percents = whole_percents([b.count for b in bars])
     rows = [(b.label, groups.get(b.group, b.group), b.count,
              f"{percent}%" if total else "–") for b, percent in zip(bars, percents, strict=True)]
-    svg = svg_open(chart_id, text)
     if not total:
-        return figure(svg + empty_message(text) + "</svg>", data_table(text, []))
+        return empty_chart(chart_id, text)
+    svg = svg_open(chart_id, text)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM - 24
     slot = plot_w / len(bars)
     top = max(b.count for b in bars)
@@ -244,7 +254,7 @@ def bar_chart(bars: Sequence[Bar], *, chart_id: str, text: Text) -> Markup:
     parts.append(legend(chart_id, [g for g in GROUPS if any(b.group == g for b in bars)],
                         groups))
     parts.append("</svg>")
-    return figure("".join(parts), data_table(text, rows))
+    return figure(chart_id, "".join(parts), data_table(text, rows))
 
 
 def legend(chart_id: str, keys: Sequence[str], labels: dict[str, str]) -> str:

@@ -27,8 +27,8 @@ class DriverText:
 
 
 def _scale(effects: Sequence[Mapping]) -> float:
-    widest = max((abs(e["difference"]) + (e["margin_of_error"] or 0)
-                  for e in effects if e["difference"] is not None), default=0.0)
+    widest = max((abs(e["difference"]) + e["margin_of_error"]
+                  for e in effects if e["margin_of_error"] is not None), default=0.0)
     return widest or 1.0
 
 
@@ -62,7 +62,8 @@ def drivers_chart(effects: Sequence[Mapping], text: DriverText,
     scale = _scale(shown)
     rows = []
     for effect in shown:
-        bar = _bar(effect, scale) if effect["difference"] is not None else ""
+        # A difference without a margin (too few comments) is not drawn: a bar would claim it.
+        bar = _bar(effect, scale) if effect["margin_of_error"] is not None else ""
         rows.append(
             f'<li class="driver" data-theme="{escape(effect["id"])}">'
             f'<p class="driver-name"><a href="{escape(links[effect["id"]])}">'

@@ -3,8 +3,9 @@
 Pure functions. A theme's score is that of the commented answers mentioning it; it is set
 against the score of the other commented answers (answers without a comment cannot mention
 anything, and those who comment score differently from those who do not). The difference comes
-with its 95 % margin (server.core.statistics.compare). Drivers come first: significant
-differences, then by how many points of the overall score they account for.
+with its 95 % margin (server.core.statistics.compare); a theme or rest too small to estimate
+its variance gets neither margin nor verdict. Drivers come first: significant differences, then
+by how many points of the overall score they account for, then the themes too small to compare.
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ def effect(metric: str, theme: Theme, lang: str, mentioning: Counter, everything
         "score": own.score, "margin_of_error": difference.margin_of_error,
         "score_others": rest.score, "difference": difference.difference,
         "significant": difference.significant,
-        # Points of the commenters' score the theme accounts for: difference × share.
-        "impact": None if difference.difference is None or share is None
+        # Points of the commenters' score the theme accounts for: difference × share; none
+        # for a difference too uncertain to be measured (no margin).
+        "impact": None if difference.margin_of_error is None or share is None
         else round(difference.difference * share, 2),
     }

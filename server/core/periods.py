@@ -89,6 +89,9 @@ def months_before(day: dt.date, months: int) -> dt.date:
 
 
 COMPARISONS = ("previous", "year")
+# The period a survey's report opens on and the overview shows: long enough for a margin of
+# error owners can act on, short enough to be now.
+REPORT_DAYS = 90
 DEFAULT_COMPARED_DAYS = 30  # a comparison without a period compares the last 30 days
 
 

@@ -5,7 +5,8 @@ Pure functions on score histograms (score -> count), as in scoring.py:
   (p + d - (p - d)^2) / n, and two independent estimates' variances add.
 - CSAT: a proportion of 4-5 answers; the difference of two proportions, unpooled.
 - CES: a mean on 1-7; Welch's t with the Welch-Satterthwaite degrees of freedom.
-A difference is significant at 95 % when it lies further from zero than its margin.
+A difference is significant at 95 % when it lies further from zero than its margin, and only
+when both groups have at least MIN_ANSWERS answers.
 """
 
 from __future__ import annotations
@@ -14,11 +15,17 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .scoring import SCALES, Z_95, summarise
+from .scoring import LOW_SAMPLE, SCALES, Z_95, summarise
 
 # The change an owner wants to be able to see, in score units (NPS points, CSAT percentage
 # points, CES scale points: 0.3 is 5 % of its 1-7 width).
 VISIBLE_CHANGE = {"nps": 5.0, "csat": 5.0, "ces": 0.3}
+
+# A group needs as many answers as a score needs to stop being an "open point" (LOW_SAMPLE):
+# with fewer, its variance estimate is too rough (one answer, or a few alike, give a variance
+# of zero), and two samples of the same customers come out "significant" far more often than
+# 5 % of the time (tests/unit/test_statistics.py simulates it); so no margin, no verdict.
+MIN_ANSWERS = LOW_SAMPLE
 
 
 @dataclass(frozen=True)
@@ -88,16 +95,21 @@ def _critical(metric: str, current: Estimate, earlier: Estimate) -> float:
     return t_quantile_975(freedom)
 
 
+def comparable(*sizes: int) -> bool:
+    """Whether groups of these sizes can be compared: each has MIN_ANSWERS answers or more."""
+    return all(n >= MIN_ANSWERS for n in sizes)
+
+
 def compare(metric: str, current: Mapping[int, int], earlier: Mapping[int, int]) -> Comparison:
     """current's score minus earlier's, with the 95 % margin of that difference."""
     now, before = estimate(metric, current), estimate(metric, earlier)
     if now.score is None or before.score is None:
         return Comparison(None, None, False)
-    difference = now.score - before.score
-    if now.variance is None or before.variance is None:
-        return Comparison(difference, None, False)  # one CES answer: no spread to judge by
-    margin = _critical(metric, now, before) * math.sqrt(now.variance + before.variance)
     digits = 2 if metric == "ces" else 1
+    difference = now.score - before.score
+    if not comparable(now.n, before.n):  # a single CES answer, without any spread, too
+        return Comparison(round(difference, digits), None, False)
+    margin = _critical(metric, now, before) * math.sqrt(now.variance + before.variance)
     # Two periods that cannot vary (all promoters twice) differ by nothing that chance explains.
     significant = abs(difference) > margin if margin > 0 else abs(difference) > 0
     return Comparison(round(difference, digits), round(margin, digits), significant)
@@ -112,4 +124,4 @@ def answers_needed(metric: str, histogram: Mapping[int, int],
     if found.variance is None or found.variance == 0:
         return None
     unit = found.variance * found.n  # the variance of one answer
-    return math.ceil(2 * unit * (Z_95 / change) ** 2)
+    return max(math.ceil(2 * unit * (Z_95 / change) ** 2), MIN_ANSWERS)

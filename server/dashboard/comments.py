@@ -92,7 +92,7 @@ def drivers(survey: Survey, filters: Filters, query: Mapping[str, str]) -> dict:
     report = theme_report(survey, filters, g.lang)
 
     def row(effect: Mapping) -> str:
-        if effect["difference"] is None:
+        if effect["margin_of_error"] is None:
             return _("too few comments to compare")
         words = {"difference": change_number(survey.metric, effect["difference"]),
                  "margin": margin_text(survey.metric, effect["margin_of_error"])}

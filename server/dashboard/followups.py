@@ -12,6 +12,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from marshmallow import ValidationError
+from peewee import Case
 
 from ..core.followups import CONTACTED, OPEN, REPLY_WITHIN, RESOLVED, overdue
 from ..errors import ApiError
@@ -31,7 +32,8 @@ MAX_PAGE = 10_000
 # "todo" (open or contacted) first: what an owner opens the inbox for.
 STATUS_FILTERS = ("todo", OPEN, "overdue", CONTACTED, RESOLVED, "all")
 AGES = {"new": None, "older": REPLY_WITHIN, "week": dt.timedelta(days=7)}
-NEWEST_FIRST = ("all", RESOLVED)  # the rest: the longest waiting first
+# As an owner works the inbox: open answers first, then the contacted, then the resolved.
+STATUS_ORDER = Case(Response.followup, [(OPEN, 0), (CONTACTED, 1)], 2)
 
 
 def status_names() -> dict[str, str]:
@@ -82,9 +84,8 @@ def inbox_query(survey: Survey, values: Mapping[str, str], now: dt.datetime):
         terms.append(Response.created_at >= now - REPLY_WITHIN)
     elif values["age"]:
         terms.append(Response.created_at < now - AGES[values["age"]])
-    order = ((Response.created_at.desc(), Response.id.desc()) if status in NEWEST_FIRST
-             else (Response.created_at, Response.id))
-    return Response.select().where(*terms).order_by(*order)
+    return (Response.select().where(*terms)
+            .order_by(STATUS_ORDER, Response.created_at.desc(), Response.id.desc()))
 
 
 def age_text(created_at: dt.datetime, now: dt.datetime) -> str:

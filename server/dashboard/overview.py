@@ -6,6 +6,7 @@ from flask import Blueprint, Response, current_app, g, render_template, request,
 from flask_babel import gettext as _
 
 from ..core.scoring import LOW_SAMPLE, whole_percents
+from ..core.statistics import MIN_ANSWERS
 from ..errors import ApiError
 from ..models import Site, Survey, survey_themes
 from ..reports.export import DIALECTS, csv_lines, file_name
@@ -49,7 +50,13 @@ from .report import (
     trend_chart,
     trend_verdict,
 )
-from .report_period import apply_period, period_choices, period_query
+from .report_period import (
+    apply_period,
+    default_period,
+    first_answer_day,
+    period_choices,
+    period_query,
+)
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 for part in (auth, manage, target, tokens, privacy, invitations, sites, comments, digest,
@@ -80,7 +87,7 @@ def dashboard_globals() -> dict:
             "touchpoint_name": touchpoint_name, "number_text": number_text,
             "change_number": change_number, "day_text": day_text, "moment_text": moment_text,
             "group_of": group_of, "whole_percents": whole_percents, "zip": zip,
-            "low_sample_n": LOW_SAMPLE,
+            "low_sample_n": LOW_SAMPLE, "min_answers": MIN_ANSWERS,
             # Mails wait in the outbox until a mail server is set: pages that mail say so.
             "mail_server_set": bool(current_app.config.get("SMTP_URL"))}
 
@@ -94,12 +101,15 @@ def overview():
         return auth.login_page()
     sites = list(Site.visible_to(owner).order_by(Site.name, Site.id))
     surveys: dict[int, list] = {site.id: [] for site in sites}
+    period = default_period()  # the report's own, so a score stays the same when clicked
+    days = (period.end - period.start).days + 1
     for survey in Survey.visible_to(owner).order_by(Survey.created_at, Survey.id):
-        change = period_change(survey)
-        arrow, words = change_text(survey.metric, change)
+        change = period_change(survey, period.start, period.end)
+        arrow, words = change_text(survey.metric, change, days)
         surveys[survey.site_id].append({"survey": survey, "arrow": arrow, "words": words,
                                         **change})
-    return render_template("dashboard/overview.html", sites=sites, surveys=surveys)
+    return render_template("dashboard/overview.html", sites=sites, surveys=surveys,
+                           period=period, days=days)
 
 
 @bp.route("/surveys/<survey_id>")
@@ -122,6 +132,8 @@ def survey_page(survey_id: str):
         "comments": recent_comments(survey, form.filters),
         "query": query,
         "theme_names": {theme.id: theme.name(g.lang) for theme in survey_themes(survey)},
+        # A survey nobody answered yet gets its next step, not a page of empty cards.
+        "never_answered": first_answer_day(survey) is None,
     }
     context["drivers"] = comments.drivers(survey, form.filters, context["query"])
     # htmx asks for the report only; a history restore or a plain GET gets the whole page.

@@ -98,9 +98,10 @@ def recent_comments(survey: Survey, filters: Filters) -> list[Response]:
                 .limit(RECENT_COMMENTS))
 
 
-def period_change(survey: Survey, today: dt.date | None = None) -> dict:
-    """The last 30 days against the 30 before: score, n, the difference and its verdict."""
-    filters = with_compared_period(Filters(), today or local_today())
+def period_change(survey: Survey, start: dt.date, end: dt.date) -> dict:
+    """The days start..end against as many days before: score, n, the difference and its
+    verdict."""
+    filters = Filters(start, end)
     current = histogram(survey, filters)
     summary = summarise(survey.metric, current)
     found = comparison(survey, filters, "previous", current)
@@ -110,18 +111,20 @@ def period_change(survey: Survey, today: dt.date | None = None) -> dict:
             "margin": found["margin_of_error"], "significant": found["significant"]}
 
 
-def change_text(metric: str, change: dict) -> tuple[str, str]:
+def change_text(metric: str, change: dict, days: int) -> tuple[str, str]:
     """An arrow (decoration) and the words that carry the same meaning: a change is named only
     when it is significant at 95 %."""
     if change["change"] is None:
         return "", _("no earlier period to compare")
+    if change["margin"] is None:
+        return "", _("too few answers to compare")
     digits = 1 if metric == "ces" else 0
     if not change["significant"]:
         return "", _("no clear change")
     amount = number_text(abs(change["change"]), digits)
     if change["change"] > 0:
-        return "▲", _("+%(amount)s vs previous 30 days", amount=amount)
-    return "▼", _("−%(amount)s vs previous 30 days", amount=amount)
+        return "▲", _("+%(amount)s vs the %(num)s days before", amount=amount, num=days)
+    return "▼", _("−%(amount)s vs the %(num)s days before", amount=amount, num=days)
 
 
 def trend_verdict(survey: Survey, filters: Filters) -> dict:

@@ -12,14 +12,14 @@ from collections.abc import Mapping
 from flask_babel import gettext as _
 from peewee import fn
 
-from ..core.periods import local_day_of, local_today
+from ..core.periods import REPORT_DAYS, local_day_of, local_today
 from ..models import Response, Survey
 from .common import day_text
 from .report import FilterForm
 
 # The choices offered above the report, in days; None is every answer so far.
 PERIODS: dict[str, int | None] = {"30": 30, "90": 90, "365": 365, "all": None}
-DEFAULT_PERIOD = "90"  # long enough for a margin of error owners can act on, short enough to be now
+DEFAULT_PERIOD = str(REPORT_DAYS)  # a key of PERIODS
 
 
 @dataclasses.dataclass
@@ -41,6 +41,14 @@ def period_name(key: str) -> str:
     if key == "custom":
         return _("the chosen dates")
     return _("the last %(num)s days", num=PERIODS[key])
+
+
+def default_period(today: dt.date | None = None) -> ReportPeriod:
+    """The period a report opens on, which the overview shows too: the same number either way."""
+    end = today or local_today()
+    start = end - dt.timedelta(days=REPORT_DAYS - 1)
+    return ReportPeriod(DEFAULT_PERIOD, start, end, period_name(DEFAULT_PERIOD),
+                        f"{day_text(start)} – {day_text(end)}")
 
 
 def first_answer_day(survey: Survey) -> dt.date | None:

@@ -32,10 +32,13 @@ class SurveyDigest:
 
     @property
     def direction(self) -> str:
-        """"up" or "down" for a significant change; "none" for noise; "unknown" without an
-        earlier period to compare with."""
+        """"up" or "down" for a significant change; "none" for noise; "too_few" when either
+        period has too few answers to judge; "unknown" without an earlier period to compare
+        with."""
         if self.difference is None:
             return "unknown"
+        if self.margin_of_error is None:
+            return "too_few"
         if not self.significant:
             return "none"
         return "up" if self.difference > 0 else "down"

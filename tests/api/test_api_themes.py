@@ -168,3 +168,17 @@ def test_migrating_tags_the_comments_stored_before(app, survey):
     finally:
         runner.up()
     assert Response.get_by_id(answer.id).themes == ["delivery"]
+
+
+def test_a_theme_of_one_comment_gets_no_margin_and_no_verdict(client, survey, token):
+    stored(survey, 0, "Bezorging te laat")  # the only comment about delivery
+    for _ in range(40):
+        stored(survey, 10, "Mooie kwaliteit")
+        stored(survey, 9, "Goede prijs")
+    body = client.get(f"/api/v1/surveys/{survey.id}/themes", headers=bearer(token)).get_json()
+    delivery = next(t for t in body["themes"] if t["id"] == "delivery")
+    assert (delivery["n"], delivery["score"]) == (1, -100.0)
+    assert delivery["difference"] < -150  # the scores do differ ...
+    assert delivery["margin_of_error"] is None and delivery["significant"] is False
+    quality = next(t for t in body["themes"] if t["id"] == "quality")
+    assert quality["margin_of_error"] is not None  # 40 against 41: enough to compare

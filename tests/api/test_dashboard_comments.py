@@ -69,6 +69,18 @@ def test_the_report_ranks_drivers_and_links_each_theme_to_its_comments(client, s
     assert "All comments: search and filter by theme or group" in html
 
 
+def test_a_theme_of_one_comment_shows_too_few_to_compare(client, survey):
+    stored(survey, 0, "Bezorging te laat")
+    for _ in range(40):
+        stored(survey, 10, "Mooie kwaliteit")
+    html = page(client, f"/dashboard/surveys/{survey.id}?period=all")
+    delivery = html[html.index('data-theme="delivery"'):]
+    delivery = delivery[:delivery.index("</li>")]
+    assert "too few comments to compare" in delivery
+    assert "±" not in delivery and "clear difference" not in delivery
+    assert "<svg" not in delivery  # no bar that would claim a measured difference
+
+
 def test_owners_add_change_and_remove_themes(app, client, survey):
     old = stored(survey, 4, "Mijn e-bike piept")
     url = f"/dashboard/surveys/{survey.id}/themes"

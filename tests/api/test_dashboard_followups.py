@@ -49,16 +49,16 @@ def test_the_inbox_filters_by_status_touchpoint_and_age_and_flags_overdue(client
     answer(survey, 10, now - 80 * HOUR)  # no follow-up: never listed
     url = f"/dashboard/surveys/{survey.id}/followups"
 
-    todo = page(client, url)  # open or contacted, the longest waiting first
-    assert listed(todo) == [called.id, old.id, fresh.id]
+    todo = page(client, url)  # open, then contacted; the newest first within each
+    assert listed(todo) == [fresh.id, old.id, called.id]
     assert overdue(todo) == [old.id]  # open over 48 h; a contacted one is not overdue
     assert "Overdue: open for more than 48 hours" in todo
     assert listed(page(client, url + "?status=overdue")) == [old.id]
-    assert listed(page(client, url + "?status=open")) == [old.id, fresh.id]
+    assert listed(page(client, url + "?status=open")) == [fresh.id, old.id]
     assert listed(page(client, url + "?status=resolved")) == [done.id]
-    assert listed(page(client, url + "?status=all")) == [fresh.id, done.id, old.id, called.id]
+    assert listed(page(client, url + "?status=all")) == [fresh.id, old.id, called.id, done.id]
     assert listed(page(client, url + "?status=all&touchpoint=checkout")) == [
-        done.id, old.id, called.id]
+        old.id, called.id, done.id]
     assert listed(page(client, url + "?status=all&age=new")) == [fresh.id, done.id]
     assert listed(page(client, url + "?status=all&age=older")) == [old.id, called.id]
     assert listed(page(client, url + "?status=all&age=week")) == [called.id]
@@ -80,7 +80,7 @@ def test_a_reply_link_only_for_a_consented_contact(client, survey):
     html = page(client, f"/dashboard/surveys/{survey.id}/followups")
     links = re.findall(r'href="(mailto:[^"]+)"', html)
     assert links == ["mailto:klant@example.nl?subject=Your%20feedback%20to%20Fietsenwinkel"]
-    item = html.split(f'id="answer-{anonymous.id}"')[1]
+    item = html.split(f'id="answer-{anonymous.id}"')[1].split("</li>")[0]
     assert "No contact details: this answer is anonymous." in item and "mailto:" not in item
     assert f'id="answer-{consented.id}"' in html
 
@@ -145,3 +145,17 @@ def test_the_report_shows_the_loop_s_figures(client, survey):
     assert figures == {"open": "1", "contacted": "1", "resolved": "1",
                        "median_hours_to_contact": "35 hours", "within_48h_percent": "33%"}
     assert f"/dashboard/surveys/{survey.id}/followups" in html
+
+
+def test_the_inbox_lists_open_then_contacted_then_resolved_newest_first(client, survey):
+    now = utcnow()
+    made = {}
+    for hours, status in ((50, "resolved"), (40, "contacted"), (30, "open"), (20, "resolved"),
+                          (10, "contacted"), (5, "open")):
+        made[(status, hours)] = answer(survey, 2, now - hours * HOUR, followup=status).id
+    url = f"/dashboard/surveys/{survey.id}/followups"
+    assert listed(page(client, url + "?status=all")) == [
+        made[("open", 5)], made[("open", 30)], made[("contacted", 10)],
+        made[("contacted", 40)], made[("resolved", 20)], made[("resolved", 50)]]
+    assert listed(page(client, url)) == [made[("open", 5)], made[("open", 30)],
+                                         made[("contacted", 10)], made[("contacted", 40)]]

@@ -38,27 +38,52 @@ def page_of(client, survey, query="", **headers) -> str:
     return response.get_data(as_text=True)
 
 
-def test_overview_shows_score_n_and_no_clear_change_on_few_answers(client, survey):
-    for _ in range(3):
-        answer(survey, 10, days_ago=40)  # previous period: NPS +50 (3 promoters, 1 detractor)
-    answer(survey, 0, days_ago=45)
-    for score in (10, 10, 0, 0):
-        answer(survey, score, days_ago=5)  # last 30 days: NPS 0
+def trend_cell(page: str) -> str:
+    return re.search(r'<td class="trend[^"]*">(.*?)</td>', page, re.S).group(1)
+
+
+def test_overview_shows_score_n_and_no_clear_change(client, survey):
+    answers(survey, [10] * 20 + [3] * 10, at(100))  # the 90 days before: NPS +33
+    answers(survey, [10] * 18 + [3] * 12, at(5))  # the last 90 days: NPS +20
     page = client.get("/dashboard").get_data(as_text=True)
     assert "Na aankoop" in page and "Fietsenwinkel" in page
-    trend = re.search(r'<td class="trend[^"]*">(.*?)</td>', page, re.S).group(1)
+    trend = trend_cell(page)
     assert "▼" not in trend and "geen duidelijke verandering" in trend
-    assert "verschil −50" in trend
-    assert 'laatste 30 dagen: </span>0 <span class="muted">(± ' in page
+    assert "verschil −13" in trend
+    assert 'laatste 90 dagen: </span>+20 <span class="muted">(± ' in page
+
+
+def test_overview_claims_no_margin_or_change_on_too_few_answers(client, survey):
+    for _ in range(3):
+        answer(survey, 10, days_ago=100)
+    answer(survey, 0, days_ago=105)
+    answer(survey, 0, days_ago=5)  # one answer: its margin would read ± 0
+    page = client.get("/dashboard").get_data(as_text=True)
+    trend = trend_cell(page)
+    assert "te weinig antwoorden om te vergelijken" in trend
+    assert "verschil" not in trend and "▼" not in trend
+    assert 'laatste 90 dagen: </span>-100</td>' in page  # no margin from one answer
 
 
 def test_overview_shows_a_significant_change_with_its_arrow(client, survey):
-    answers(survey, [10] * 60 + [3] * 40, at(40))  # NPS +20
+    answers(survey, [10] * 60 + [3] * 40, at(100))  # NPS +20
     answers(survey, [10] * 30 + [3] * 70, at(5))  # NPS -40
     page = client.get("/dashboard").get_data(as_text=True)
-    trend = re.search(r'<td class="trend[^"]*">(.*?)</td>', page, re.S).group(1)
-    assert "▼" in trend and "−60 t.o.v. de vorige 30 dagen" in trend
+    trend = trend_cell(page)
+    assert "▼" in trend and "−60 t.o.v. de 90 dagen ervoor" in trend
     assert "geen duidelijke verandering" not in trend
+
+
+def test_the_overview_shows_the_score_the_report_opens_on(client, survey):
+    answers(survey, [10] * 40, at(60))  # within 90 days, not within 30
+    answers(survey, [0] * 10, at(5))
+    overview = client.get("/dashboard?lang=en").get_data(as_text=True)
+    start = (local_today() - dt.timedelta(days=89)).strftime("%b %-d, %Y")
+    lead = re.search(r'data-testid="overview-period">(.*?)</p>', overview, re.S).group(1)
+    assert f"Period: the last 90 days ({start} – " in lead
+    score = re.search(r'<td class="score-cell">.*?</span>(\S+) ', overview, re.S).group(1)
+    assert score == "+60"
+    assert f'data-testid="score">{score}<' in page_of(client, survey)
 
 
 def test_the_report_says_whether_the_period_changed_and_what_it_needs(client, survey):
@@ -84,8 +109,12 @@ def test_survey_page_shows_score_margin_groups_and_low_sample(client, survey):
         answer(survey, score, touchpoint="checkout")
     page = page_of(client, survey)
     assert 'data-testid="score">+25<' in page
-    assert "4 antwoorden" in page and "± " in page
+    assert "4 antwoorden" in page and "te weinig antwoorden voor een foutmarge" in page
+    assert "± " not in page[:page.index('id="trend-heading"')]
     assert "Minder dan 30 antwoorden" in page
+    answers(survey, [10, 9, 8, 3] * 7, at(1))
+    assert re.search(r'32 antwoorden</span>\s*· <span data-testid="margin">foutmarge ± \d+ punten',
+                     page_of(client, survey))
     assert "promotors (9-10)" in page and "passief tevredenen (7-8)" in page
     assert "criticasters (0-6)" in page
 
@@ -180,10 +209,24 @@ def test_csat_and_ces_pages_render(client, survey, make):
         assert f'data-testid="score">{expected}<' in page
 
 
-def test_a_survey_without_answers_renders(client, survey):
+def test_a_period_without_answers_renders(client, survey):
+    answer(survey, 9, days_ago=200)
     page = page_of(client, survey)
     assert "Nog geen antwoorden in deze periode" in page
     assert 'data-testid="score">–<' in page
+    assert 'data-testid="empty-state"' not in page
+
+
+def test_a_survey_never_answered_points_to_its_snippet_instead_of_empty_cards(client, survey):
+    page = page_of(client, survey)
+    empty = re.search(r'data-testid="empty-state">(.*?)</section>', page, re.S).group(1)
+    assert "Nog geen antwoorden" in empty and "verschijnen hier" in empty
+    assert f'href="/dashboard/surveys/{survey.id}/install"' in empty
+    for card in ('id="score-heading"', 'id="trend-heading"', 'id="drivers-heading"',
+                 'id="comments-heading"', 'id="download-heading"', 'class="filters'):
+        assert card not in page, card
+    english = page_of(client, survey, "?lang=en")
+    assert "The first answers will appear here" in english and "Get the snippet" in english
 
 
 def test_csv_download_follows_the_filters_and_includes_contacts(client, survey):
@@ -256,13 +299,12 @@ def test_an_unrealistic_target_is_never_shown_as_on_track(client, survey):
 
 def test_the_report_opens_on_the_last_90_days_and_says_so(client, survey):
     answer(survey, 10, days_ago=100)  # outside the default period
-    answer(survey, 0, days_ago=10)
-    answer(survey, 10, days_ago=10)
+    answers(survey, [0, 10] * 15, at(10))
     page = page_of(client, survey, "?lang=en")
     headline = re.search(r'data-testid="headline">(.*?)</p>', page, re.S).group(1)
     start = (local_today() - dt.timedelta(days=89)).strftime("%b %-d, %Y")
     assert f"Period: the last 90 days ({start} – " in headline
-    assert "2 answers" in headline
+    assert "30 answers" in headline
     assert re.search(r"margin of error ± \d+ points, 95% confidence", headline)
     assert '<span class="score-value" data-testid="score">0</span>' in page
     # Every section of the report names the period its figures cover.
@@ -291,8 +333,7 @@ def test_the_period_can_be_changed_and_the_links_keep_it(client, survey):
 
 
 def test_the_dutch_headline_states_the_margin_in_words(client, survey):
-    for score in (10, 10, 0, 9, 8):
-        answer(survey, score, days_ago=3)
+    answers(survey, [10, 10, 0, 9, 8] * 6, at(3))
     page = page_of(client, survey)
     headline = re.search(r'data-testid="headline">(.*?)</p>', page, re.S).group(1)
     assert "Periode: de laatste 90 dagen" in headline
@@ -320,12 +361,13 @@ def test_the_target_card_and_overview_say_their_periods(client, survey):
     now = re.search(r'data-testid="target-now">(.*?)</dd>', page, re.S).group(1)
     assert "– today" in now and "Since the target was set" in page
     overview = client.get("/dashboard?lang=en").get_data(as_text=True)
-    assert "Score, last 30 days" in overview and "Against the 30 days before" in overview
+    assert "Score, last 90 days" in overview and "Against the 90 days before" in overview
 
 
 def test_htmx_updates_the_period_links_with_the_filters(client, survey):
     survey.touchpoints = ["checkout"]
     survey.save()
+    answer(survey, 9, touchpoint="checkout")
     page = page_of(client, survey, "?touchpoint=checkout&period=30", **{
         "HX-Request": "true", "HX-Target": "report"})
     nav = page[page.index('<nav id="periods"'):]
@@ -334,3 +376,21 @@ def test_htmx_updates_the_period_links_with_the_filters(client, survey):
     assert f"/dashboard/surveys/{survey.id}?period=365&amp;touchpoint=checkout" in nav
     full = page_of(client, survey)
     assert full.count('<nav id="periods"') == 1
+
+
+def test_no_margin_or_verdict_is_claimed_from_too_few_answers(client, survey):
+    survey.touchpoints = ["checkout"]
+    survey.save()
+    answers(survey, [10] * 20 + [3] * 20, at(3), touchpoint="checkout")
+    answer(survey, 10, days_ago=3)  # one answer without a touchpoint: its margin would be ± 0
+    answer(survey, 3, days_ago=100)  # the period before: one answer
+    page = page_of(client, survey, "?lang=en")
+    table = page[page.index('id="touchpoints-heading"'):]
+    table = table[:table.index("</table>")]
+    rows = dict(re.findall(r'<th scope="row">(.*?)</th>.*?<td>.*?</td><td>(.*?)</td>', table))
+    assert rows["(none)"] == "too few answers"
+    assert rows["Checkout"].startswith("± ")
+    assert "± 0" not in table
+    verdict = re.search(r'data-testid="verdict">(.*?)</p>', page, re.S).group(1)
+    assert "too few answers to compare" in verdict and "clear change" not in verdict
+    assert "at least 30 in each period" in verdict

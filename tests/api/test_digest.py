@@ -57,10 +57,10 @@ def shop(make):
             "csat": make.survey(site, name="Klantenservice", metric="csat")}
 
 
-YESTERDAY_NPS = [10] * 12 + [8] * 4 + [3] * 4
-DAY_BEFORE_NPS = [10] * 4 + [8] * 4 + [3] * 12
-YESTERDAY_CSAT = [5] * 7 + [2] * 3
-DAY_BEFORE_CSAT = [4] * 6 + [1] * 4
+YESTERDAY_NPS = [10] * 24 + [8] * 8 + [3] * 8
+DAY_BEFORE_NPS = [10] * 8 + [8] * 8 + [3] * 24
+YESTERDAY_CSAT = [5] * 21 + [2] * 9
+DAY_BEFORE_CSAT = [4] * 18 + [1] * 12
 
 
 @pytest.fixture
@@ -112,7 +112,7 @@ def test_the_digest_holds_the_right_figures(answered):
     nps = block(text, "Na de bestelling")
     assert f"Score: +{round(score)} (n = {len(yesterday)})" in nps
     assert (f"Verandering: ▲ +{round(score - before)}, significant bij 95% "
-            f"(marge ± {round(margin)}; ervoor: {round(before)}, n = 20)") in nps
+            f"(marge ± {round(margin)}; ervoor: {round(before)}, n = 40)") in nps
     assert "Nieuwe opmerkingen: 5" in nps
     assert re.findall(r'^- "(.*)" \(\d+\)$', nps, re.M) == [
         "opmerking 5", "opmerking 4", "opmerking 3"]
@@ -124,11 +124,21 @@ def test_the_digest_holds_the_right_figures(answered):
     margin = 1.96 * math.sqrt(variance + before_variance)
     assert abs(score - before) < margin  # noise
     csat = block(text, "Klantenservice")
-    assert "Score: 70% (n = 10)" in csat
+    assert "Score: 70% (n = 30)" in csat
     assert (f"geen duidelijke verandering (verschil +{round(score - before)}, "
-            f"marge ± {round(margin)}; ervoor: 60%, n = 10)") in csat
+            f"marge ± {round(margin)}; ervoor: 60%, n = 30)") in csat
     assert "▲" not in csat and "▼" not in csat and "significant" not in csat
     assert "Op te volgen" not in csat and "opmerkingen" not in csat
+
+
+def test_a_change_on_too_few_answers_is_not_judged(shop):
+    answers(shop["nps"], 9, [10] * 5)
+    answers(shop["nps"], 8, [0] * 5)
+    assert run_due_digests(TUESDAY)["composed"] == 1
+    nps = block(plain_text(digest_mails()[0]), "Na de bestelling")
+    assert "Score: +100 (n = 5)" in nps
+    assert "Verandering: te weinig antwoorden om te vergelijken (ervoor: -100, n = 5)." in nps
+    assert "▲" not in nps and "marge" not in nps and "significant" not in nps
 
 
 def test_a_weekly_digest_covers_the_7_days_before_monday(shop):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from server.models import Alert, AlertDelivery, ApiToken, Member, Owner, Response, utcnow
+from server.models import Alert, AlertDelivery, ApiToken, Member, Owner, Response, Survey, utcnow
 from server.signing import cached_serializer
 from tests.browser.test_dashboard import PASSWORD, demo_like, log_in, shop  # noqa: F401
 from tests.browser.test_widget import host_page, make_survey, shown_frame
@@ -28,6 +28,7 @@ def owner_pages(shop, reset_token: str = "verlopen") -> dict[str, str]:  # noqa:
             "settings": f"/dashboard/surveys/{survey.id}/settings",
             "install": f"/dashboard/surveys/{survey.id}/install",
             "followups": f"/dashboard/surveys/{survey.id}/followups?status=all",
+            "comments": f"/dashboard/surveys/{survey.id}/comments",
             "alerts": f"/dashboard/surveys/{survey.id}/alerts",
             "tokens": f"/dashboard/sites/{site.id}/tokens",
             "site-settings": f"/dashboard/sites/{site.id}/settings",
@@ -61,8 +62,10 @@ def test_owner_pages_pass_axe_and_never_scroll_sideways(live_server, page, demo_
     log_in(page, live_server, demo_like["owner"].email)
     SHOTS.mkdir(parents=True, exist_ok=True)
     wide = {}
+    unanswered = Survey.create_for(demo_like["site"], name="Nieuw", metric="csat")
     pages = {**owner_pages(demo_like, token),
-             "answer": f"/dashboard/surveys/{survey.id}/answers/{answer.id}"}
+             "answer": f"/dashboard/surveys/{survey.id}/answers/{answer.id}",
+             "report-empty": f"/dashboard/surveys/{unanswered.id}"}
     for name, path in pages.items():
         page.goto(live_server.url + path)
         page.wait_for_load_state("networkidle")
@@ -71,6 +74,35 @@ def test_owner_pages_pass_axe_and_never_scroll_sideways(live_server, page, demo_
             wide[name] = overflow
         assert_accessible(page, f"{name} at {width} px")
     assert wide == {}
+
+
+# The size a chart's text is drawn at on the screen, in CSS pixels.
+DRAWN_TEXT = """() => [...document.querySelectorAll('.chart-svg text')].map(
+    text => text.getScreenCTM().a * parseFloat(getComputedStyle(text).fontSize))"""
+
+# A chart's "no answers" message that its frame does not show whole, without scrolling.
+CUT_OFF_MESSAGES = """() => [...document.querySelectorAll('.chart-empty')].filter(text => {
+    const shown = text.closest('.chart-frame').getBoundingClientRect();
+    const drawn = text.getBoundingClientRect();
+    return drawn.left < shown.left || drawn.right > shown.right; }).map(t => t.textContent)"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_charts_and_the_comment_search_are_legible_at_any_width(
+        live_server, page, demo_like, width):  # noqa: F811
+    survey = demo_like["survey"]
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, live_server, demo_like["owner"].email)
+    for query in ("?period=all", "?from=2001-01-01&to=2001-01-31"):  # with data, and without
+        page.goto(f"{live_server.url}/dashboard/surveys/{survey.id}{query}")
+        sizes = page.evaluate(DRAWN_TEXT)
+        assert sizes and min(sizes) >= 11.5, (query, sizes)
+        assert page.evaluate(OVERFLOW) == 0
+        assert page.evaluate(CUT_OFF_MESSAGES) == []
+    page.goto(f"{live_server.url}/dashboard/surveys/{survey.id}/comments")
+    box = page.locator("#search-q").bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 200, box
+    assert page.evaluate(OVERFLOW) == 0
 
 
 @pytest.mark.parametrize("metric, count", [("nps", 11), ("ces", 7), ("csat", 5)])

@@ -17,6 +17,7 @@ from server.core.scoring import (
     summarise,
     target_progress,
 )
+from server.core.statistics import MIN_ANSWERS, compare
 
 # No example database: the tree is shared and tests must not leave files behind.
 FAST = settings(max_examples=150, deadline=None, database=None)
@@ -128,3 +129,18 @@ def test_target_progress_invariants(baseline, target, current, length, offset):
         assert result["on_track"] is True
     if current is None:
         assert result["progress_percent"] is None and result["on_track"] is None
+
+
+@FAST
+@given(st.sampled_from(METRICS), st.data())
+def test_a_group_too_small_to_estimate_its_variance_is_never_called_different(metric, data):
+    """However far apart the scores, a group under MIN_ANSWERS answers gets no margin and no
+    verdict; the difference of the two scores is still given."""
+    low, high = SCALES[metric]
+    counts = st.integers(1, (MIN_ANSWERS - 1) // (high - low + 1))
+    small = data.draw(st.dictionaries(st.integers(low, high), counts, min_size=1))
+    other = data.draw(histograms(metric).filter(lambda h: expected_n(metric, h) > 0))
+    for first, second in ((small, other), (other, small)):
+        result = compare(metric, first, second)
+        assert result.margin_of_error is None and result.significant is False
+        assert result.difference is not None

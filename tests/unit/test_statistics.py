@@ -23,9 +23,19 @@ def test_nps_difference_and_margin_follow_the_variance_of_two_estimates():
 
 
 def test_a_small_change_on_few_answers_is_not_significant():
-    result = compare("nps", nps_histogram(6, 2, 2), nps_histogram(5, 2, 3))
+    result = compare("nps", nps_histogram(18, 6, 6), nps_histogram(15, 6, 9))
     assert result.difference == 20.0 and not result.significant
     assert result.margin_of_error > 20
+
+
+def test_a_group_under_thirty_answers_gets_no_margin_and_no_verdict():
+    """One detractor against many promoters: a huge difference, but one answer has no spread."""
+    one = compare("nps", {2: 1}, nps_histogram(300, 100, 50))
+    assert one.difference == pytest.approx(-155.6, abs=0.1)
+    assert one.margin_of_error is None and not one.significant
+    assert compare("csat", {5: 200}, {1: 29}).margin_of_error is None
+    at_thirty = compare("csat", {5: 200}, {1: 30})
+    assert at_thirty.significant and at_thirty.margin_of_error == 0
 
 
 def test_csat_compares_two_proportions():
@@ -38,11 +48,11 @@ def test_csat_compares_two_proportions():
 
 
 def test_ces_uses_welch_with_unequal_spreads_and_sizes():
-    steady = {6: 20, 7: 20}
-    spread = {1: 3, 4: 3, 7: 4}
+    steady = {6: 40, 7: 40}
+    spread = {1: 9, 4: 9, 7: 12}
     result = compare("ces", steady, spread)
     assert result.difference == pytest.approx(6.5 - 4.3, abs=0.01)
-    # Welch's degrees of freedom are near the small group's 9: t is clearly above 1.96.
+    # Welch's degrees of freedom are near the small group's 29: t is above 1.96.
     a, b = estimate("ces", steady).variance, estimate("ces", spread).variance
     assert result.margin_of_error > 1.96 * math.sqrt(a + b)
     assert result.significant
@@ -56,7 +66,7 @@ def test_the_t_quantile_matches_the_tables():
 
 def test_no_answers_or_a_single_ces_answer_give_no_verdict():
     assert compare("nps", {}, nps_histogram(1, 1, 1)).difference is None
-    single = compare("ces", {5: 1}, {3: 4, 4: 4})
+    single = compare("ces", {5: 1}, {3: 40, 4: 40})
     assert single.difference == 1.5 and single.margin_of_error is None
     assert not single.significant
 
@@ -78,6 +88,26 @@ def test_false_alarms_happen_about_one_time_in_twenty():
                 histogram[score] = histogram.get(score, 0) + 1
         alarms += compare("nps", first, second).significant
     assert 0.02 <= alarms / 400 <= 0.09
+
+
+def false_alarms(population: list[int], sizes: tuple[int, int], rounds: int) -> float:
+    rng = random.Random(11)
+    alarms = 0
+    for _ in range(rounds):
+        first, second = ({}, {})
+        for histogram, size in ((first, sizes[0]), (second, sizes[1])):
+            for score in rng.choices(population, k=size):
+                histogram[score] = histogram.get(score, 0) + 1
+        alarms += compare("nps", first, second).significant
+    return alarms / rounds
+
+
+def test_a_small_theme_against_many_comments_is_not_called_different_by_chance():
+    """Why MIN_ANSWERS is 30: a theme of 30 comments against 500 others, all from the same
+    customers, is called different about 5 % of the time; one of 10 would be nearly 10 %."""
+    population = [10] * 45 + [8] * 25 + [4] * 30
+    assert false_alarms(population, (30, 500), 1500) <= 0.08
+    assert false_alarms(population, (29, 500), 200) == 0
 
 
 def test_answers_needed_for_a_five_point_change():
