@@ -1,6 +1,5 @@
 (function(w,d){
 var s=d.currentScript,D=s.dataset,o=new URL(s.src).origin,W=o+"/w/"+D.survey,K="tevreden:"+D.survey,I=D.mode=="inline",f=0,q=w.Tevreden,L;
-try{L=w.localStorage}catch(e){}
 function open(p,c){
 var a={origin:location.origin,touchpoint:p.touchpoint||D.touchpoint,segment:p.segment||D.segment,lang:D.lang||d.documentElement.lang,mode:I?"inline":"popup"},u=[],k;
 for(k in a)a[k]&&u.push(k+"="+encodeURIComponent(a[k]));
@@ -18,6 +17,7 @@ if(I)return open(p);
 f=1;
 fetch(W+"/settings").then(function(r){return r.json()}).then(function(c){
 f=0;
+try{L=w.localStorage}catch(e){}
 if(L&&!(Date.now()-(+L[K]||0)>=c.recontact_days*864e5))return;
 Math.random()*100<c.sample_percent?open(p,c):L&&(L[K]=Date.now())
 }).catch(function(){f=0})

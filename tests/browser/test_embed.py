@@ -59,6 +59,43 @@ def test_popup_closes_and_respects_the_recontact_period(page, context, live_serv
     assert context.cookies() == []
 
 
+# Counts the page's reads of window.localStorage (the first is a synchronous round trip to the
+# browser, and reading a visitor's storage needs a reason).
+STORAGE_SPY = """(() => {
+  const real = Object.getOwnPropertyDescriptor(window, 'localStorage');
+  window.storageReads = 0;
+  Object.defineProperty(window, 'localStorage', {configurable: true, get() {
+    window.storageReads += 1;
+    return real.get.call(window);
+  }});
+})()"""
+
+
+def test_the_loader_reads_the_visitors_storage_only_for_a_popup_it_may_show(
+        page, live_server, live_db, host_site):
+    page.add_init_script(STORAGE_SPY)
+    survey = make_survey(host_site, recontact_days=30)
+    page.goto(host_page(host_site, live_server, survey, trigger="manual", mode="popup"))
+    settle(page)
+    assert page.evaluate("storageReads") == 0  # loaded, never asked to show
+
+    page.goto(host_page(host_site, live_server, survey, mode="inline"))
+    shown_frame(page)
+    assert page.evaluate("storageReads") == 0  # inline keeps no timestamp
+
+    page.goto(host_page(host_site, live_server, survey, trigger="manual", mode="popup"))
+    settle(page)
+    page.evaluate("Tevreden.show()")
+    shown_frame(page)
+    assert page.evaluate("storageReads") > 0
+    assert [key for key, _ in stored(page)] == [f"tevreden:{survey.id}"]
+    page.reload()  # within the recontact period
+    settle(page)
+    page.evaluate("Tevreden.show()")
+    settle(page)
+    expect(page.locator(FRAME)).to_have_count(0)
+
+
 def test_the_queue_stub_and_a_manual_trigger(page, live_server, live_db, host_site):
     survey = make_survey(host_site)
     page.goto(host_page(host_site, live_server, survey, head=STUB, trigger="manual",
