@@ -175,6 +175,9 @@ class SurveyOut(Schema):
     scale_colours = fields.Boolean(required=True, metadata={
         "description": "The widget's scale is coloured by kind of answer (red, orange, green), "
                        "each with its own line pattern too."})
+    archived = fields.Boolean(required=True, metadata={
+        "description": "Archived in the dashboard (or with its site): it takes no answers and "
+                       "its answers are kept."})
     created_at = fields.String(required=True, metadata={"format": "date-time"})
     snippet = fields.String(required=True, metadata={"description": "The line to paste."})
 

@@ -23,7 +23,7 @@ from ..core.alerts import InvalidRule, matches, parse_rule
 from ..db import write_transaction
 from ..mail.alert import compose_alert, payload
 from ..mail.delivery import deliver_due
-from ..models import Alert, AlertDelivery, OutboxMail, Response, Survey, utcnow
+from ..models import Alert, AlertDelivery, OutboxMail, Response, Site, Survey, utcnow
 
 log = logging.getLogger("tevreden.alerts")
 WAIT = dt.timedelta(seconds=30)
@@ -35,7 +35,9 @@ def match_new_answers(now: dt.datetime) -> int:
     """Deliveries for the answers that came in since each alert last looked; how many."""
     until = now - WAIT
     made = 0
-    for alert in Alert.select(Alert, Survey).join(Survey).where(Alert.checked_until < until):
+    alerts = (Alert.select(Alert, Survey).join(Survey).join(Site)
+              .where(Alert.checked_until < until, Survey.not_archived()))
+    for alert in alerts:
         try:
             rule = parse_rule(alert.rule, alert.survey.metric)
         except InvalidRule:
