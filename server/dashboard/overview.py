@@ -12,6 +12,7 @@ from ..reports.export import DIALECTS, csv_lines, file_name
 from ..reports.queries import score_report
 from . import (
     alerts,
+    archive,
     auth,
     comments,
     digest,
@@ -34,6 +35,7 @@ from .common import (
     moment_text,
     number_text,
     owned_survey,
+    read_only_page,
     score_text,
     touchpoint_name,
 )
@@ -53,7 +55,7 @@ from .report_period import apply_period, period_choices, period_query
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 for part in (auth, manage, target, tokens, privacy, invitations, sites, comments, digest,
-             members, password, followups, alerts):
+             members, password, followups, alerts, archive):
     bp.register_blueprint(part.bp)
 
 
@@ -80,7 +82,8 @@ def dashboard_globals() -> dict:
             "touchpoint_name": touchpoint_name, "number_text": number_text,
             "change_number": change_number, "day_text": day_text, "moment_text": moment_text,
             "group_of": group_of, "whole_percents": whole_percents, "zip": zip,
-            "low_sample_n": LOW_SAMPLE}
+            "low_sample_n": LOW_SAMPLE, "read_only": read_only_page(),
+            "site_role": g.get("role"), "archived_page": g.get("archived")}
 
 
 @bp.route("/", methods=["GET"])
@@ -92,12 +95,17 @@ def overview():
         return auth.login_page()
     sites = list(Site.visible_to(owner).order_by(Site.name, Site.id))
     surveys: dict[int, list] = {site.id: [] for site in sites}
+    archived: dict[int, list] = {site.id: [] for site in sites}
     for survey in Survey.visible_to(owner).order_by(Survey.created_at, Survey.id):
+        if survey.archived:  # listed apart, without figures: it takes no answers
+            archived[survey.site_id].append(survey)
+            continue
         change = period_change(survey)
         arrow, words = change_text(survey.metric, change)
         surveys[survey.site_id].append({"survey": survey, "arrow": arrow, "words": words,
                                         **change})
-    return render_template("dashboard/overview.html", sites=sites, surveys=surveys)
+    return render_template("dashboard/overview.html", sites=sites, surveys=surveys,
+                           archived=archived, roles={s.id: s.role_of(owner) for s in sites})
 
 
 @bp.route("/surveys/<survey_id>")
