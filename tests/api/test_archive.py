@@ -13,6 +13,7 @@ from server.jobs.invitations import send_due
 from server.models import (
     Alert,
     AlertDelivery,
+    ApiToken,
     Hook,
     Invitation,
     Member,
@@ -137,10 +138,16 @@ def test_archiving_a_site_archives_its_surveys_and_restoring_gives_each_its_stat
     assert Site.get_by_id(site_id).archived_at is None
 
 
-def test_an_archived_site_still_answers_privacy_requests_and_may_be_deleted(client, shop):
+def test_an_archived_site_still_answers_privacy_requests_and_may_be_deleted(client, make, shop):
     site_id = shop["site"].id
+    make.token(shop["site"])
     sign_in(client, shop["owner"])
     post(client, f"/dashboard/sites/{site_id}/archive")
+    tokens = client.get(f"/dashboard/sites/{site_id}/tokens").get_data(as_text=True)
+    revoke = re.search(r'action="(/dashboard/sites/\d+/tokens/\d+/revoke)"', tokens).group(1)
+    assert "Token aanmaken" not in tokens  # no new ones while archived
+    assert post(client, revoke).status_code == 302  # a leaked token goes, archived or not
+    assert ApiToken.get().revoked_at is not None
     looked_up = post(client, f"/dashboard/sites/{site_id}/privacy",
                      {"contact": "klant@example.nl", "action": "lookup"})
     assert looked_up.status_code == 200
