@@ -92,8 +92,8 @@ def require_export() -> None:
 
 
 def site_surveys():
-    """The surveys of the token's site."""
-    return Survey.select().where(Survey.site == current_token().site_id)
+    """The surveys of the token's site (with the site, which says whether it is archived)."""
+    return Survey.select(Survey, Site).join(Site).where(Survey.site == current_token().site_id)
 
 
 def owned_survey(survey_id: str) -> Survey:

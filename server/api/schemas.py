@@ -189,6 +189,9 @@ class SurveyOut(Schema):
     why_questions = fields.Nested(WhyQuestions, required=True, metadata={
         "description": "The owner's wording of the second step's question (\"why?\") per kind "
                        "of answer and language; null: the standard question."})
+    archived = fields.Boolean(required=True, metadata={
+        "description": "Archived in the dashboard (or with its site): it takes no answers and "
+                       "its answers are kept."})
     created_at = fields.String(required=True, metadata={"format": "date-time"})
     snippet = fields.String(required=True, metadata={"description": "The line to paste."})
 

@@ -57,7 +57,7 @@ def survey_json(survey: Survey) -> dict:
         "lang": survey.default_language, "touchpoints": survey.touchpoints,
         "active": survey.active, "consent_mode": survey.consent_mode,
         "retention_days": survey.retention_days, "scrub_comments": survey.scrub_comments,
-        "scale_colours": survey.scale_colours,
+        "scale_colours": survey.scale_colours, "archived": survey.archived,
         "why_questions": {group: {lang: survey.own_why_question(group, lang)
                                   for lang in ("nl", "en")} for group in GROUPS},
         "created_at": iso(survey.created_at),
@@ -204,7 +204,7 @@ def invites(survey_id: str):
         raise ApiError(422, "Unknown touchpoint.", fields={
             "touchpoint": [f"Use one of the survey's touchpoints: "
                            f"{', '.join(survey.touchpoints) or 'none'}."]})
-    if not survey.active:
+    if not survey.takes_answers:
         raise ApiError(409, "This survey is closed; open it before inviting anyone.")
     return jsonify(create_invites(survey, **data)), 201
 

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
-from flask import request
+from flask import g, request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -60,16 +60,28 @@ def may(site: Site, need: str | None = None) -> str:
                    _("You can read the pages of %(site)s, but not change them: ask its owner "
                      "to make you a manager.", site=site.name))
         raise ApiError(403, message)
+    g.role = role  # the page shows a viewer its values without forms (`read_only_note`)
     return role
 
 
-def owned_survey(survey_id: str, need: str | None = None) -> Survey:
+def refuse_archived(archived: bool, when_archived: bool, message: str) -> None:
+    """An archived record is read-only: its forms are hidden and a change is a 409, except
+    for the views that say they work on it (restore, delete, privacy requests, members)."""
+    g.archived = archived and not when_archived
+    if g.archived and request.method in UNSAFE_METHODS:
+        raise ApiError(409, message)
+
+
+def owned_survey(survey_id: str, need: str | None = None,
+                 when_archived: bool = False) -> Survey:
     """A survey of a site the signed-in user may open; anyone else's (or none) is a 404."""
     survey = SURVEY_ID.fullmatch(survey_id) and (
         Survey.visible_to(current_owner()).where(Survey.id == survey_id).first())
     if not survey:
         raise ApiError(404, _("There is no such survey in your account."))
     may(survey.site, need)
+    refuse_archived(survey.archived, when_archived,
+                    _("This survey is archived: restore it to change it."))
     return survey
 
 
@@ -78,14 +90,30 @@ def stored_id(value: int) -> bool:
     return 0 < value <= MAX_ID
 
 
-def owned_site(site_id: int, need: str | None = None) -> Site:
+def owned_site(site_id: int, need: str | None = None, when_archived: bool = False) -> Site:
     """A site the signed-in user may open, checked against `need` (see `may`); 404 else."""
     site = stored_id(site_id) and (
         Site.visible_to(current_owner()).where(Site.id == site_id).first())
     if not site:
         raise ApiError(404, _("There is no such site in your account."))
     may(site, need)
+    refuse_archived(site.archived_at is not None, when_archived,
+                    _("This site is archived: restore it to change it."))
     return site
+
+
+def read_only_page() -> bool:
+    """Whether this page shows its values without forms: a viewer's, or an archived record's
+    (the page's navigation says which, see `read_only_notes` in _macros.html)."""
+    return g.get("role") == "viewer" or bool(g.get("archived"))
+
+
+def typed_name_problem(name: str, message: str) -> dict[str, str]:
+    """Deleting asks for the record's name typed exactly: {} when it was, else the form's
+    message for the `confirm_name` field."""
+    if request.form.get("confirm_name", "").strip() == name:
+        return {}
+    return {"confirm_name": message}
 
 
 def form_errors(error: ValidationError, extra: Mapping[str, str] | None = None) -> dict:

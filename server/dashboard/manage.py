@@ -14,7 +14,7 @@ from ..models import ConsentText, RefusedOrigin, Site, Survey
 from ..schemas import WHY_FIELDS, SiteSchema, SurveySchema
 from .auth import current_owner, login_required
 from .comments import GROUP_KEYS
-from .common import RANKS, form_errors, may, owned_site, owned_survey
+from .common import RANKS, form_errors, may, owned_site, owned_survey, typed_name_problem
 from .report import group_labels
 
 bp = Blueprint("manage", __name__)
@@ -173,9 +173,9 @@ def settings_page(survey: Survey, status: int = 200, **context) -> tuple[str, in
 @login_required
 def delete_survey(survey_id: str):
     """Delete the survey with its answers, invitations and alerts, once its name is typed."""
-    survey = owned_survey(survey_id, need="manager")
-    if request.form.get("confirm_name", "").strip() != survey.name:
-        errors = {"confirm_name": _("Type the survey's name exactly to delete it.")}
+    survey = owned_survey(survey_id, need="manager", when_archived=True)
+    errors = typed_name_problem(survey.name, _("Type the survey's name exactly to delete it."))
+    if errors:
         return settings_page(survey, 422, delete_errors=errors)
     with write_transaction():
         Survey.delete().where(Survey.id == survey.id).execute()

@@ -18,7 +18,7 @@ bp = Blueprint("members", __name__)
 @login_required
 def add(site_id: int):
     """Give a colleague access to this site; they get a link to choose a password."""
-    site = owned_site(site_id, need="owner")
+    site = owned_site(site_id, need="owner", when_archived=True)
     email, role = request.form.get("email", "").strip()[:254], request.form.get("role", "")
     try:
         member, new = add_member(site, email, role)
@@ -38,7 +38,7 @@ def add(site_id: int):
 @login_required
 def remove(site_id: int, member_id: int):
     """Take a colleague's access to this site away."""
-    site = owned_site(site_id, need="owner")
+    site = owned_site(site_id, need="owner", when_archived=True)
     if not (stored_id(member_id) and remove_member(site, member_id)):
         return settings_page(site, 404, member_errors={"_": _("There is no such member.")})
     return redirect(url_for("dashboard.sites.site_settings", site_id=site.id, removed=1)

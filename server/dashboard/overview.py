@@ -13,6 +13,7 @@ from ..reports.export import DIALECTS, csv_lines, file_name
 from ..reports.queries import score_report
 from . import (
     alerts,
+    archive,
     auth,
     comments,
     digest,
@@ -35,6 +36,7 @@ from .common import (
     moment_text,
     number_text,
     owned_survey,
+    read_only_page,
     score_text,
     touchpoint_name,
 )
@@ -60,7 +62,7 @@ from .report_period import (
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 for part in (auth, manage, target, tokens, privacy, invitations, sites, comments, digest,
-             members, password, followups, alerts):
+             members, password, followups, alerts, archive):
     bp.register_blueprint(part.bp)
 
 
@@ -88,6 +90,8 @@ def dashboard_globals() -> dict:
             "change_number": change_number, "day_text": day_text, "moment_text": moment_text,
             "group_of": group_of, "whole_percents": whole_percents, "zip": zip,
             "low_sample_n": LOW_SAMPLE, "min_answers": MIN_ANSWERS,
+            "read_only": read_only_page(), "site_role": g.get("role"),
+            "archived_page": g.get("archived"),
             # Mails wait in the outbox until a mail server is set: pages that mail say so.
             "mail_server_set": bool(current_app.config.get("SMTP_URL"))}
 
@@ -101,15 +105,20 @@ def overview():
         return auth.login_page()
     sites = list(Site.visible_to(owner).order_by(Site.name, Site.id))
     surveys: dict[int, list] = {site.id: [] for site in sites}
+    archived: dict[int, list] = {site.id: [] for site in sites}
     period = default_period()  # the report's own, so a score stays the same when clicked
     days = (period.end - period.start).days + 1
     for survey in Survey.visible_to(owner).order_by(Survey.created_at, Survey.id):
+        if survey.archived:  # listed apart, without figures: it takes no answers
+            archived[survey.site_id].append(survey)
+            continue
         change = period_change(survey, period.start, period.end)
         arrow, words = change_text(survey.metric, change, days)
         surveys[survey.site_id].append({"survey": survey, "arrow": arrow, "words": words,
                                         **change})
     return render_template("dashboard/overview.html", sites=sites, surveys=surveys,
-                           period=period, days=days)
+                           period=period, days=days, archived=archived,
+                           roles={s.id: s.role_of(owner) for s in sites})
 
 
 @bp.route("/surveys/<survey_id>")

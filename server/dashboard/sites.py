@@ -12,7 +12,7 @@ from ..members import site_members
 from ..models import Site
 from ..schemas import SiteSchema
 from .auth import login_required
-from .common import form_errors, may, owned_site
+from .common import form_errors, may, owned_site, typed_name_problem
 from .manage import form_value, origins_problem, split_list
 
 bp = Blueprint("sites", __name__)
@@ -72,9 +72,9 @@ def site_settings(site_id: int):
 @login_required
 def delete_site(site_id: int):
     """Delete the site with its surveys, answers and tokens, once the owner confirms."""
-    site = owned_site(site_id, need="owner")
-    if request.form.get("confirm_name", "").strip() != site.name:
-        errors = {"confirm_name": _("Type the site's name exactly to delete it.")}
+    site = owned_site(site_id, need="owner", when_archived=True)
+    errors = typed_name_problem(site.name, _("Type the site's name exactly to delete it."))
+    if errors:
         return settings_page(site, 422, errors=errors)
     with write_transaction():
         Site.delete().where(Site.id == site.id).execute()

@@ -53,7 +53,7 @@ def tokens(site_id: int):
 @login_required
 def revoke(site_id: int, token_id: int):
     """Revoke a token: API calls with it fail from now on."""
-    site = owned_site(site_id)
+    site = owned_site(site_id, when_archived=True)  # a leaked token goes, archived or not
     token = stored_id(token_id) and ApiToken.get_or_none(ApiToken.id == token_id,
                                                          ApiToken.site == site)
     if not token:

@@ -26,7 +26,7 @@ from ..db import write_transaction
 from ..i18n import N_
 from ..mail.alert import compose_alert, payload
 from ..mail.delivery import deliver_due
-from ..models import Alert, AlertDelivery, OutboxMail, Response, Survey, utcnow
+from ..models import Alert, AlertDelivery, OutboxMail, Response, Site, Survey, utcnow
 
 log = logging.getLogger("tevreden.alerts")
 WAIT = dt.timedelta(seconds=30)
@@ -38,7 +38,9 @@ def match_new_answers(now: dt.datetime) -> int:
     """Deliveries for the answers that came in since each alert last looked; how many."""
     until = now - WAIT
     made = 0
-    for alert in Alert.select(Alert, Survey).join(Survey).where(Alert.checked_until < until):
+    alerts = (Alert.select(Alert, Survey).join(Survey).join(Site)
+              .where(Alert.checked_until < until, Survey.not_archived()))
+    for alert in alerts:
         try:
             rule = parse_rule(alert.rule, alert.survey.metric)
         except InvalidRule:

@@ -28,7 +28,9 @@ def without_mail(kind: str):
 
 def due(kind: str, until: dt.datetime):
     """Invitations whose invitation (or reminder) is due and not yet in the outbox."""
-    query = Invitation.select(Invitation, Survey, Site).join(Survey).join(Site)
+    # An archived survey's invitations wait: its widget would refuse the answer.
+    query = (Invitation.select(Invitation, Survey, Site).join(Survey).join(Site)
+             .where(Survey.not_archived()))
     if kind == "invitation":
         query = query.where(Invitation.status == "scheduled", Invitation.invite_due_at <= until)
     else:  # only to those who have not answered: an answer closes the invitation

@@ -109,6 +109,8 @@ class Invitation(BaseModel):
     def skip_reason(cls, survey: Survey, order: dict, hashes: list[str],
                     due: dt.datetime) -> str | None:
         """Why this order gets no invitation, or None when it gets one."""
+        if survey.archived:  # its widget takes no answers: an invitation would lead nowhere
+            return "archived"
         if not order.get("completed"):
             return "not_completed"
         if not order.get("email"):

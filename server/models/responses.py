@@ -127,11 +127,10 @@ class Response(BaseModel):
         values = [Value(survey.id), *(Value(value, converter=getattr(cls, name).db_value,
                                             unpack=False) for name, value in given.items())]
         spent = UsedToken.select().where(UsedToken.token_id == fields["token_id"])
-        # From the survey's own row: a survey closed or deleted since the form was shown
-        # takes no answer, without a query of its own.
+        # From the survey's own row: a survey closed, archived or deleted since the form was
+        # shown takes no answer, without a query of its own.
         source = (Select(from_list=[Survey], columns=values)
-                  .where(Survey.id == survey.id, Survey.active == True,  # noqa: E712 (SQL)
-                         ~fn.EXISTS(spent)))
+                  .where(Survey.id == survey.id, Survey.taking_answers(), ~fn.EXISTS(spent)))
         query = cls.insert_from(source, columns)
         row = next(iter(query.returning(cls.id).tuples().execute()), None)
         return row[0] if row else None

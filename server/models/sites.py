@@ -89,6 +89,9 @@ class Site(Versioned):
     # '#rrggbb' for the chosen score and the buttons (white text on it passes WCAG AA).
     brand_color = CharField(max_length=7, null=True)
     position = CharField(max_length=5, default="right")  # the popup's corner: right | left
+    # Set while the site is archived: its surveys count as archived too, and restoring the
+    # site gives each survey back the state it had (its own `archived_at` is left alone).
+    archived_at = DateTimeField(null=True)
 
     @classmethod
     def visible_to(cls, owner: Owner | None):

@@ -65,6 +65,8 @@ class Survey(Versioned):
     # Whether any alert watches the survey: not a column, read when the survey is kept (see
     # KeptSurveys), which an alert's coming or going makes happen again by bumping `version`.
     watched = None
+    # Set while archived: no new answers, invitations or alerts; answers kept, read-only.
+    archived_at = DateTimeField(null=True)
 
     DEFAULT_CONSENT = {
         "nl": "Ja, {site} mag mij over deze feedback contact opnemen via het e-mailadres "
@@ -124,6 +126,27 @@ class Survey(Versioned):
                 text_en=cls.DEFAULT_CONSENT["en"].format(site=site.name),
             )
         return survey
+
+    @property
+    def archived(self) -> bool:
+        """Archived itself or with its site (read with the site joined)."""
+        return self.archived_at is not None or self.site.archived_at is not None
+
+    @property
+    def takes_answers(self) -> bool:
+        return self.active and not self.archived
+
+    @classmethod
+    def taking_answers(cls):
+        """The SQL condition of `takes_answers`, on the survey's row alone (no join)."""
+        archived_sites = Site.select(Site.id).where(Site.archived_at.is_null(False))
+        return ((cls.active == True) & cls.archived_at.is_null()  # noqa: E712 (SQL)
+                & cls.site.not_in(archived_sites))
+
+    @classmethod
+    def not_archived(cls):
+        """Surveys neither archived nor of an archived site (with Site joined)."""
+        return cls.archived_at.is_null() & Site.archived_at.is_null()
 
     @classmethod
     def open_with_site(cls, survey_id: str, active_only: bool = True) -> Survey | None:
@@ -199,7 +222,8 @@ class KeptSurveys:
 
     def get(self, survey_id: str, active_only: bool = True) -> Survey | None:
         """The survey with its site, None when there is none (or it is closed)."""
-        query = (Survey.select(Survey.version, Site.version, Survey.active).join(Site)
+        query = (Survey.select(Survey.version, Site.version,
+                               Survey.active & Survey.not_archived()).join(Site)
                  .where(Survey.id == survey_id).tuples())
         row = next(iter(query), None)
         if row is None or (active_only and not row[2]):
@@ -212,7 +236,7 @@ class KeptSurveys:
                 return kept[1]
         survey = (Survey.select(Survey, Site).join(Site)
                   .where(Survey.id == survey_id).get_or_none())
-        if survey is None or (active_only and not survey.active):
+        if survey is None or (active_only and not survey.takes_answers):
             return None
         survey.watched = survey.alerts.exists()
         with self.lock:

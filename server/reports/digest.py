@@ -71,7 +71,8 @@ def survey_digest(survey: Survey, start: dt.date, end: dt.date) -> SurveyDigest:
 
 def owner_digest(owner: Owner, start: dt.date, end: dt.date) -> list[SurveyDigest]:
     """Every survey of the owner, in the order the dashboard lists them; a paused survey only
-    when either period has answers."""
-    surveys = Survey.owned_by(owner).order_by(Site.name, Site.id, Survey.created_at, Survey.id)
+    when either period has answers, an archived one never."""
+    surveys = (Survey.owned_by(owner).where(Survey.not_archived())
+               .order_by(Site.name, Site.id, Survey.created_at, Survey.id))
     found = (survey_digest(survey, start, end) for survey in surveys)
     return [digest for digest in found if digest.survey.active or digest.n or digest.earlier_n]

@@ -15,9 +15,9 @@ bp = visitor_blueprint("shop", __name__)
 
 
 def demo_survey() -> Survey | None:
-    """The demo owner's first active survey."""
+    """The demo owner's first survey that takes answers."""
     return (Survey.select(Survey, Site).join(Site).join(Owner)
-            .where(Owner.email == DEMO_EMAIL, Survey.active == True)  # noqa: E712 (SQL)
+            .where(Owner.email == DEMO_EMAIL, Survey.taking_answers())
             .order_by(Survey.created_at, Survey.id).first())
 
 

@@ -119,7 +119,7 @@ def receipt_page(template: str, response: Response, receipt: str, status: int = 
         "survey": g.survey, "lang": g.lang, "response": response, "rows": rows,
         "receipt": receipt, "kept_until": format_date(kept_until, "long"),
         "details_url": (url_for("widget.details", survey=g.survey.id, receipt=receipt)
-                        if response.second_step_open() and g.survey.active else None),
+                        if response.second_step_open() and g.survey.takes_answers else None),
         "details_until": when(response.second_step_closes()), **context,
     }
     return FlaskResponse(render_template(f"widget/{template}", **context), status,

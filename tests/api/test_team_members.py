@@ -3,6 +3,8 @@ only the owner deletes the site and chooses its members; other sites stay a 404.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from server.models import Alert, ApiToken, Member, OutboxMail, Owner, Response, Site
@@ -35,6 +37,10 @@ SITE_POSTS = [
      {"followup": "contacted", "note": "Gebeld"}),
     ("/dashboard/surveys/<survey_id>/alerts", {"when": "detractor", "emails": "team@a.nl"}),
     ("/dashboard/surveys/<survey_id>/alerts/<alert_id>/delete", {}),
+    ("/dashboard/surveys/<survey_id>/archive", {}),
+    ("/dashboard/surveys/<survey_id>/restore", {}),
+    ("/dashboard/sites/<int:site_id>/archive", {}),
+    ("/dashboard/sites/<int:site_id>/restore", {}),
 ]
 OWNER_ONLY = {"/dashboard/sites/<int:site_id>/delete", "/dashboard/sites/<int:site_id>/members",
               "/dashboard/sites/<int:site_id>/members/<int:member_id>/remove"}
@@ -126,7 +132,7 @@ def test_a_viewer_reads_the_sites_pages(client, team):
         assert client.get(path_of(rule, ids)).status_code == 200, rule
     page = client.get(path_of("/dashboard/sites/<int:site_id>/settings", ids)).get_data(
         as_text=True)
-    assert "U bent kijker van deze site" in page
+    assert "Je hebt leesrechten op deze site" in page
     assert "Teamleden" not in page and "Site definitief verwijderen" not in page
 
 
@@ -193,3 +199,56 @@ def test_add_member_refuses_bad_input(tevreden, team, args):  # noqa: F811
     code, out, _ = tevreden("add-member", "--site", str(team["site"].id), *args, "--json")
     assert code != 0 and "error" in as_json(out)
     assert Member.select().count() == 2
+
+
+# The pages of one site a member opens (GET), each checked for the forms it offers.
+SITE_PAGES = ["/dashboard", "/dashboard/surveys/<survey_id>",
+              "/dashboard/surveys/<survey_id>/comments", "/dashboard/surveys/<survey_id>/themes",
+              "/dashboard/surveys/<survey_id>/followups", "/dashboard/surveys/<survey_id>/target",
+              "/dashboard/surveys/<survey_id>/settings",
+              "/dashboard/surveys/<survey_id>/invitations",
+              "/dashboard/surveys/<survey_id>/alerts", "/dashboard/surveys/<survey_id>/install",
+              "/dashboard/sites/<int:site_id>/settings",
+              "/dashboard/sites/<int:site_id>/surveys/new",
+              "/dashboard/sites/<int:site_id>/tokens", "/dashboard/sites/<int:site_id>/privacy"]
+CONFIRM_PAGES = ["/dashboard/surveys/<survey_id>/archive",
+                 "/dashboard/sites/<int:site_id>/archive"]
+POST_FORM = re.compile(r"<form\b[^>]*>", re.I)
+
+
+def posted_rules(client, team, paths) -> set[str]:
+    """The SITE_POSTS rules the forms on these pages send to (a form without an action posts
+    to its page); the logout form of every page left out."""
+    by_path = {path_of(rule, team["ids"]): rule for rule, _ in SITE_POSTS}
+    found = set()
+    for path in paths:
+        page = client.get(path_of(path, team["ids"]))
+        assert page.status_code == 200, path
+        for tag in POST_FORM.findall(page.get_data(as_text=True)):
+            if 'method="post"' not in tag:
+                continue
+            action = re.search(r'action="([^"?#]*)', tag)
+            target = action.group(1) if action else path_of(path, team["ids"])
+            if target != "/dashboard/logout":
+                found.add(by_path.get(target, target))
+    return found
+
+
+def test_a_viewer_is_offered_no_form_it_may_not_send(client, team):
+    sign_in(client, team["viewer"])
+    assert posted_rules(client, team, SITE_PAGES) == set()
+    for path in SITE_PAGES[1:]:
+        page = client.get(path_of(path, team["ids"])).get_data(as_text=True)
+        assert "Je hebt leesrechten op deze site" in page, path
+    for path in CONFIRM_PAGES:
+        assert client.get(path_of(path, team["ids"])).status_code == 403
+    settings = client.get(path_of("/dashboard/surveys/<survey_id>/settings", team["ids"]))
+    html = settings.get_data(as_text=True)
+    assert "<fieldset class=\"plain\" disabled>" in html and team["survey"].name in html
+
+
+def test_a_manager_is_offered_every_form_it_may_send(client, team):
+    sign_in(client, team["manager"])
+    offered = posted_rules(client, team, SITE_PAGES + CONFIRM_PAGES)
+    restores = {"/dashboard/surveys/<survey_id>/restore", "/dashboard/sites/<int:site_id>/restore"}
+    assert offered == {rule for rule, _ in SITE_POSTS} - OWNER_ONLY - restores

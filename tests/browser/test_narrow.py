@@ -9,7 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from server.models import Alert, AlertDelivery, ApiToken, Member, Owner, Response, Survey, utcnow
+from server.models import (
+    Alert,
+    AlertDelivery,
+    ApiToken,
+    Member,
+    Owner,
+    Response,
+    Survey,
+    utcnow,
+)
 from server.signing import cached_serializer
 from tests.browser.test_dashboard import PASSWORD, demo_like, log_in, shop  # noqa: F401
 from tests.browser.test_widget import host_page, make_survey, shown_frame
@@ -36,7 +45,21 @@ def owner_pages(shop, reset_token: str = "verlopen") -> dict[str, str]:  # noqa:
             "digest": "/dashboard/digest",
             "missing": "/dashboard/surveys/bestaat-niet",
             "password-forgot": "/dashboard/password/forgot",
-            "password-choose": f"/dashboard/password/reset/{reset_token}"}
+            "password-choose": f"/dashboard/password/reset/{reset_token}",
+            "archive-confirm": f"/dashboard/surveys/{survey.id}/archive",
+            "site-archive-confirm": f"/dashboard/sites/{site.id}/archive"}
+
+
+def archived_pages(survey) -> dict[str, str]:
+    """An archived survey: the overview with its Archived section open, its read-only pages."""
+    return {"overview-archived": "/dashboard?archived=" + survey.name,
+            "archived-report": f"/dashboard/surveys/{survey.id}",
+            "archived-settings": f"/dashboard/surveys/{survey.id}/settings"}
+
+
+# What a viewer reads: the values without forms they could not send.
+VIEWER_PAGES = ("settings", "site-settings", "target", "followups", "alerts", "tokens",
+                "privacy")
 
 
 @pytest.mark.parametrize("width", [390, 1280])
@@ -63,7 +86,10 @@ def test_owner_pages_pass_axe_and_never_scroll_sideways(live_server, page, demo_
     SHOTS.mkdir(parents=True, exist_ok=True)
     wide = {}
     unanswered = Survey.create_for(demo_like["site"], name="Nieuw", metric="csat")
-    pages = {**owner_pages(demo_like, token),
+    old = Survey.create_for(demo_like["site"], name="Oude enquête", metric="csat",
+                            archived_at=utcnow())
+    Response.create(survey=old, score=4, comment="Prima")
+    pages = {**owner_pages(demo_like, token), **archived_pages(old),
              "answer": f"/dashboard/surveys/{survey.id}/answers/{answer.id}",
              "report-empty": f"/dashboard/surveys/{unanswered.id}"}
     for name, path in pages.items():
@@ -103,6 +129,28 @@ def test_charts_and_the_comment_search_are_legible_at_any_width(
     box = page.locator("#search-q").bounding_box()
     assert box["height"] >= 44 and box["width"] >= 200, box
     assert page.evaluate(OVERFLOW) == 0
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_viewers_pages_pass_axe_and_never_scroll_sideways(live_server, page, shop, width):  # noqa: F811
+    viewer = Owner(email=f"kijker-{width}@example.nl")
+    viewer.set_password(PASSWORD)
+    viewer.save()
+    Member.create(site=shop["site"], owner=viewer, role="viewer")
+    Response.create(survey=shop["survey"], score=1, followup="open", followup_note="Gebeld")
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, live_server, viewer.email)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    wide = {}
+    for name in VIEWER_PAGES:
+        page.goto(live_server.url + owner_pages(shop)[name])
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=SHOTS / f"viewer-{name}-{width}.png", full_page=True)
+        assert page.get_by_text("Je hebt leesrechten op deze site").is_visible(), name
+        if overflow := page.evaluate(OVERFLOW):
+            wide[name] = overflow
+        assert_accessible(page, f"{name} for a viewer at {width} px")
+    assert wide == {}
 
 
 @pytest.mark.parametrize("metric, count", [("nps", 11), ("ces", 7), ("csat", 5)])
