@@ -20,7 +20,7 @@ log = logging.getLogger("tevreden.mail")
 # How long a link sets a password: a colleague may read the welcome after a weekend.
 LINK_AGE = {"member": dt.timedelta(days=7), "reset": dt.timedelta(hours=1)}
 SUBJECTS = {
-    "nl": {"member": "Je hebt toegang tot {site} in Tevreden",
+    "nl": {"member": "U hebt toegang tot {site} in Tevreden",
            "reset": "Een nieuw wachtwoord voor Tevreden"},
     "en": {"member": "You have access to {site} in Tevreden",
            "reset": "A new password for Tevreden"},

@@ -102,7 +102,7 @@ def test_the_digest_holds_the_right_figures(answered):
     [mail] = digest_mails()
     assert mail.recipient == "eigenaar@example.nl" and mail.invitation_id is None
     text = plain_text(mail)
-    assert "Je antwoorden van 9 mrt 2026, vergeleken met de dag ervoor." in text
+    assert "Uw antwoorden van 9 mrt 2026, vergeleken met de dag ervoor." in text
 
     yesterday = YESTERDAY_NPS + [9] * 5 + [2, 2, 10]
     score, variance = nps_and_variance(yesterday)
@@ -218,7 +218,7 @@ def test_the_digest_arrives_in_the_owners_language(smtp, make, answered):
                             message["List-Unsubscribe"])
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert message["Auto-Submitted"] == "auto-generated"
-    assert dutch["Subject"] == "Je Tevreden-overzicht van 9 mrt 2026"
+    assert dutch["Subject"] == "Uw Tevreden-overzicht van 9 mrt 2026"
     assert dutch["Content-Language"] == "nl"
     assert "geen duidelijke verandering" in text_of(dutch)
     assert "geen duidelijke verandering" in text_of(dutch, "html")

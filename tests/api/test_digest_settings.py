@@ -41,11 +41,11 @@ def test_the_link_asks_first_then_turns_the_digest_off(client, owner):
     link = off_link(owner)
     page = client.get(link)
     assert page.status_code == 200 and digest_of(owner) == "daily"
-    assert "Wil je het overzicht met je scores en opmerkingen niet meer" in page.get_data(
+    assert "Wilt u het overzicht met uw scores en opmerkingen niet meer" in page.get_data(
         as_text=True)
     done = client.post(link)
     assert done.status_code == 200 and digest_of(owner) == "off"
-    assert "Klaar: je krijgt geen overzichten per e-mail meer" in done.get_data(as_text=True)
+    assert "Klaar: u krijgt geen overzichten per e-mail meer" in done.get_data(as_text=True)
     assert run_due_digests(TUESDAY.replace(day=11))["composed"] == 0
 
 

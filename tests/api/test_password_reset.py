@@ -155,7 +155,7 @@ def test_a_new_member_chooses_a_password_from_the_welcome_mail(client, make, smt
     assert log_in_fails("collega@example.nl", client.application)
     send_due()
     [message] = smtp.inbox.wait_for(1)
-    assert message["Subject"] == "Je hebt toegang tot Fietsenwinkel Jansen in Tevreden"
+    assert message["Subject"] == "U hebt toegang tot Fietsenwinkel Jansen in Tevreden"
     assert "7 dagen" in text_of(message)
     path = LINK.search(text_of(message)).group(1)
     assert path.startswith("/dashboard/password/member/")

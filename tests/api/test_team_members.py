@@ -132,7 +132,7 @@ def test_a_viewer_reads_the_sites_pages(client, team):
         assert client.get(path_of(rule, ids)).status_code == 200, rule
     page = client.get(path_of("/dashboard/sites/<int:site_id>/settings", ids)).get_data(
         as_text=True)
-    assert "Je hebt leesrechten op deze site" in page
+    assert "U hebt leesrechten op deze site" in page
     assert "Teamleden" not in page and "Site definitief verwijderen" not in page
 
 
@@ -239,7 +239,7 @@ def test_a_viewer_is_offered_no_form_it_may_not_send(client, team):
     assert posted_rules(client, team, SITE_PAGES) == set()
     for path in SITE_PAGES[1:]:
         page = client.get(path_of(path, team["ids"])).get_data(as_text=True)
-        assert "Je hebt leesrechten op deze site" in page, path
+        assert "U hebt leesrechten op deze site" in page, path
     for path in CONFIRM_PAGES:
         assert client.get(path_of(path, team["ids"])).status_code == 403
     settings = client.get(path_of("/dashboard/surveys/<survey_id>/settings", team["ids"]))

@@ -146,7 +146,7 @@ def test_a_viewers_pages_pass_axe_and_never_scroll_sideways(live_server, page, s
         page.goto(live_server.url + owner_pages(shop)[name])
         page.wait_for_load_state("networkidle")
         page.screenshot(path=SHOTS / f"viewer-{name}-{width}.png", full_page=True)
-        assert page.get_by_text("Je hebt leesrechten op deze site").is_visible(), name
+        assert page.get_by_text("U hebt leesrechten op deze site").is_visible(), name
         if overflow := page.evaluate(OVERFLOW):
             wide[name] = overflow
         assert_accessible(page, f"{name} for a viewer at {width} px")
