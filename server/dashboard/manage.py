@@ -11,10 +11,18 @@ from marshmallow import ValidationError
 from ..core.scoring import GROUPS
 from ..db import write_transaction
 from ..models import ConsentText, RefusedOrigin, Site, Survey
-from ..schemas import WHY_FIELDS, SiteSchema, SurveySchema
+from ..schemas import TAG, WHY_FIELDS, SiteSchema, SurveySchema
 from .auth import current_owner, login_required
 from .comments import GROUP_KEYS
-from .common import RANKS, form_errors, may, owned_site, owned_survey, typed_name_problem
+from .common import (
+    RANKS,
+    form_errors,
+    may,
+    owned_site,
+    owned_survey,
+    touchpoint_name,
+    typed_name_problem,
+)
 from .report import group_labels
 
 bp = Blueprint("manage", __name__)
@@ -134,7 +142,9 @@ def settings(survey_id: str):
     """A survey's settings, its site's allowed origins and its consent text (versioned)."""
     survey = owned_survey(survey_id)
     if request.method == "GET":
-        return settings_page(survey, saved=request.args.get("saved") == "1")
+        removed = [touchpoint_name(t) for t in request.args.get("removed", "").split(",")
+                   if TAG.match(t)]
+        return settings_page(survey, saved=request.args.get("saved") == "1", removed=removed)
     survey_data, site_data, errors = read_settings(survey)
     if errors:
         values = {**settings_values(survey), **request.form,
@@ -142,8 +152,12 @@ def settings(survey_id: str):
                   "scrub_comments": request.form.get("scrub_comments") == "on",
                   "scale_colours": request.form.get("scale_colours") == "on"}
         return settings_page(survey, 422, values=values, errors=errors)
+    # A snippet still sending a removed touchpoint gets its answers stored without one: say so.
+    removed = [t for t in survey.touchpoints
+               if t not in survey_data.get("touchpoints", survey.touchpoints)]
     save_settings(survey, survey_data, site_data)
-    return redirect(url_for(".settings", survey_id=survey.id, saved=1))
+    return redirect(url_for(".settings", survey_id=survey.id,
+                            removed=",".join(removed) or None, saved=1))
 
 
 def why_groups(survey: Survey) -> list[dict]:

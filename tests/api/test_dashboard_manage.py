@@ -179,3 +179,15 @@ def test_target_form_explains_mistakes(client, owner_survey, form, field):
     assert response.status_code == 422
     assert f'id="{field}-error"' in response.get_data(as_text=True)
     assert Survey.get_by_id(owner_survey.id).target_value is None
+
+
+def test_removing_a_touchpoint_warns_about_snippets_still_sending_it(client, owner_survey):
+    url = f"/dashboard/surveys/{owner_survey.id}/settings"
+    saved = post(client, url, settings_form(owner_survey, touchpoints="checkout, klantenservice"))
+    assert "removed" not in saved.location
+    assert 'data-testid="removed-touchpoints"' not in client.get(saved.location).get_data(
+        as_text=True)
+    saved = post(client, url, settings_form(owner_survey, touchpoints="afrekenen"))
+    page = client.get(saved.location).get_data(as_text=True)
+    assert "Klantmomenten Checkout, Klantenservice zijn verwijderd" in page
+    assert "zonder klantmoment" in page
