@@ -20,8 +20,8 @@ class MemberProblem(ValueError):
         self.code = code
 
 
-def add_member(site: Site, email: str, role: str) -> tuple[Member, bool]:
-    """The member (added, or with the new role) and whether they were new to this site."""
+def add_member(site: Site, email: str, role: str) -> tuple[Member, str]:
+    """The member and what happened: "added", "changed" (a new role) or "unchanged"."""
     email = email.strip().lower()
     try:
         EMAIL.deserialize(email)
@@ -35,12 +35,14 @@ def add_member(site: Site, email: str, role: str) -> tuple[Member, bool]:
             raise MemberProblem("is_owner", "this is the site's owner already")
         member = Member.get_or_none(Member.site == site, Member.owner == owner)
         if member is not None:
+            if member.role == role:
+                return member, "unchanged"
             Member.update(role=role).where(Member.id == member.id).execute()
             member.role = role
-            return member, False
+            return member, "changed"
         member = Member.create(site=site, owner=owner, role=role)
     send_account_mail(owner, "member", site)
-    return member, True
+    return member, "added"
 
 
 def site_members(site: Site) -> list[Member]:

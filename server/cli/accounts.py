@@ -87,10 +87,11 @@ def add_member_cmd(app: Flask, site_ref: str, email: str, role: str):
 
     site = find_site(site_ref)
     try:
-        member, new = add_member(site, email, role)
+        member, outcome = add_member(site, email, role)
     except MemberProblem as exc:
         raise Failure(str(exc)) from None
-    told = "a link to set a password is in the outbox" if new else "the role is changed"
+    told = {"added": "a link to set a password is in the outbox",
+            "changed": "the role is changed", "unchanged": "already a member with this role"}
     return ({"id": member.id, "site": site.id, "email": member.owner.email, "role": role,
-             "mailed": new},
-            f"member {member.id} of {site.name}: {member.owner.email} ({role}); {told}")
+             "mailed": outcome == "added"},
+            f"member {member.id} of {site.name}: {member.owner.email} ({role}); {told[outcome]}")

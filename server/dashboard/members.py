@@ -21,7 +21,7 @@ def add(site_id: int):
     site = owned_site(site_id, need="owner", when_archived=True)
     email, role = request.form.get("email", "").strip()[:254], request.form.get("role", "")
     try:
-        member, new = add_member(site, email, role)
+        member, outcome = add_member(site, email, role)
     except MemberProblem as exc:
         problems = {"email": ("email", _("Enter a valid e-mail address.")),
                     "is_owner": ("email", _("That is the owner's address: the owner can "
@@ -31,7 +31,7 @@ def add(site_id: int):
         return settings_page(site, 422, member_values={"email": email, "role": role},
                              member_errors={field: message})
     return redirect(url_for("dashboard.sites.site_settings", site_id=site.id,
-                            member=member.owner.email, added=int(new)) + "#members")
+                            member=member.owner.email, outcome=outcome) + "#members")
 
 
 @bp.route("/sites/<int:site_id>/members/<int:member_id>/remove", methods=["POST"])

@@ -156,6 +156,14 @@ def test_the_owner_adds_and_removes_a_member(client, team):
     assert member.role == "manager" and not colleague.has_password
     [mail] = OutboxMail.select().where(OutboxMail.kind == "member")
     assert mail.recipient == "collega@example.nl" and mail.invitation_id is None
+    form = {"email": "collega@example.nl", "role": "manager"}
+    same = post(client, f"/dashboard/sites/{site_id}/members", form)
+    assert "collega@example.nl heeft deze rol al." in client.get(
+        same.headers["Location"]).get_data(as_text=True)
+    other = post(client, f"/dashboard/sites/{site_id}/members", {**form, "role": "viewer"})
+    assert "De rol van collega@example.nl is gewijzigd." in client.get(
+        other.headers["Location"]).get_data(as_text=True)
+    assert Member.get(Member.owner == colleague).role == "viewer"
     removed = post(client, f"/dashboard/sites/{site_id}/members/{member.id}/remove")
     assert removed.status_code == 302
     assert Member.get_or_none(Member.id == member.id) is None
