@@ -69,6 +69,19 @@ class SiteSchema(Schema):
     brand_color = fields.String(load_default=None, allow_none=True)
     position = fields.String(load_default="right", validate=validate.OneOf(("right", "left")))
 
+    @pre_load
+    def spell_colour(self, data, **kwargs):
+        """'1a7f37', ' #1A7F37 ' and '#1a7' all mean #1a7f37, as colour pickers write them."""
+        value = data.get("brand_color") if isinstance(data, dict) else None
+        if isinstance(value, str):
+            value = value.strip()
+            if re.fullmatch(r"#?[0-9a-fA-F]{3}", value):
+                value = "#" + "".join(c * 2 for c in value.lstrip("#"))
+            elif re.fullmatch(r"[0-9a-fA-F]{6}", value):
+                value = "#" + value
+            data = {**data, "brand_color": value or None}
+        return data
+
     @validates("brand_color")
     def check_brand_color(self, value, **kwargs):
         if value is None:

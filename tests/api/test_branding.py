@@ -54,3 +54,14 @@ def test_the_loader_reads_the_corner(client, make):
     assert client.get(f"/w/{survey.id}/settings").get_json()["side"] == "left"
     other = make.survey()
     assert client.get(f"/w/{other.id}/settings").get_json()["side"] == "right"
+
+
+@pytest.mark.parametrize("typed", ["1a7f37", " #1A7F37 ", "1A7F37"])
+def test_a_colour_typed_without_its_hash_is_taken(tevreden, make, typed):  # noqa: F811
+    owner = make.owner()
+    code, out, _ = tevreden("create-site", "--owner", owner.email, "--name", "Bloemist",
+                            "--origin", "https://bloemist.nl", "--brand-color", typed, "--json")
+    assert code == 0 and as_json(out)["brand_color"] == "#1a7f37"
+    code, out, _ = tevreden("create-site", "--owner", owner.email, "--name", "Kort",
+                            "--origin", "https://kort.nl", "--brand-color", "#06c", "--json")
+    assert code == 0 and as_json(out)["brand_color"] == "#0066cc"
