@@ -13,3 +13,15 @@ def smtp(app):
     app.config["SMTP_URL"] = server.url
     yield server
     server.stop()
+
+
+@pytest.fixture
+def survey(make):
+    """An NPS survey on a new site; a module that needs another defines its own."""
+    return make.survey(make.site(), metric="nps")
+
+
+@pytest.fixture
+def token(make, survey):
+    """A read token of the survey's site."""
+    return make.token(survey.site)
