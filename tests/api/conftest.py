@@ -1,4 +1,5 @@
-"""Fixtures the API and page tests share: a real SMTP server the app sends to."""
+"""Fixtures many API and page tests share: a real SMTP server the app sends to, an NPS survey
+and a read token of its site."""
 
 from __future__ import annotations
 
