@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
 
 from flask import current_app, render_template
 
 from ..db import write_transaction
 from ..models import OutboxMail, Owner, Site, utcnow
 from ..signing import InvalidToken, sign, unsign
+from .message import mail_message, sender
 
 log = logging.getLogger("tevreden.mail")
 
@@ -49,22 +48,14 @@ def owner_of_token(kind: str, token: str) -> Owner:
 
 def compose(owner: Owner, kind: str, site: Site | None, now: dt.datetime) -> EmailMessage:
     lang = owner.language if owner.language in SUBJECTS else "nl"
-    configured = Address(addr_spec=parseaddr(current_app.config["MAIL_FROM"])[1])
     values = {"url": password_url(owner, kind), "site": site.name if site else "",
               "hours": int(LINK_AGE[kind].total_seconds() // 3600),
               "days": LINK_AGE[kind].days, "has_password": owner.has_password,
               "login_url": f"{current_app.config['BASE_URL']}/dashboard/login"}
-    message = EmailMessage()
-    message["Subject"] = SUBJECTS[lang][kind].format(site=values["site"])
-    message["From"] = Address(display_name="Tevreden", username=configured.username,
-                              domain=configured.domain)
-    message["To"] = owner.email
-    message["Date"] = format_datetime(now.replace(tzinfo=dt.UTC))
-    message["Message-ID"] = make_msgid(f"{kind}.{owner.id}", domain=configured.domain)
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(render_template(f"mail/{lang}/{kind}.txt", **values))
-    message["Content-Language"] = lang
-    return message
+    return mail_message(
+        subject=SUBJECTS[lang][kind].format(site=values["site"]), source=sender("Tevreden"),
+        to=owner.email, now=now, about=f"{kind}.{owner.id}", lang=lang,
+        text=render_template(f"mail/{lang}/{kind}.txt", **values))
 
 
 def send_account_mail(owner: Owner, kind: str, site: Site | None = None) -> None:

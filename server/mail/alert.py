@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 
 from flask import current_app, render_template
 
 from ..core.alerts import Rule, matches
 from ..core.periods import iso
 from ..models import Alert, Response
-from .compose import sender
+from .message import mail_message, sender
 
 AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
 WORDS = {
@@ -79,14 +78,7 @@ def compose_alert(alert: Alert, response: Response, address: str, now: dt.dateti
               "contact": response.contact if consented else None, "url": answer_url(response),
               "alerts_url": (f"{current_app.config['BASE_URL']}/dashboard/surveys/{survey.id}"
                              "/alerts")}
-    source = sender("Tevreden")
-    message = EmailMessage()
-    message["Subject"] = WORDS[lang]["subject"].format(score=response.score, survey=survey.name)
-    message["From"] = source
-    message["To"] = address
-    message["Date"] = format_datetime(now.replace(tzinfo=dt.UTC))
-    message["Message-ID"] = make_msgid(f"alert.{response.id}", domain=source.domain)
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(render_template(f"mail/{lang}/alert.txt", **values))
-    message["Content-Language"] = lang
-    return message
+    return mail_message(
+        subject=WORDS[lang]["subject"].format(score=response.score, survey=survey.name),
+        source=sender("Tevreden"), to=address, now=now, about=f"alert.{response.id}",
+        lang=lang, text=render_template(f"mail/{lang}/alert.txt", **values))

@@ -7,7 +7,6 @@ import datetime as dt
 import re
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
 
 from flask import current_app, render_template
 
@@ -15,6 +14,7 @@ from ..core.scoring import scale_points
 from ..invites import invite_link, make_invite
 from ..models import Invitation, Site
 from ..signing import sign
+from .message import mail_message, sender
 
 SUBJECTS = {
     "nl": {"invitation": "Hoe was je bestelling bij {shop}?",
@@ -55,28 +55,15 @@ def context(invitation: Invitation, kind: str) -> dict:
     }
 
 
-def sender(shop: str) -> Address:
-    """TEVREDEN_MAIL_FROM's address under the shop's name, so people know who asks."""
-    configured = Address(addr_spec=parseaddr(current_app.config["MAIL_FROM"])[1])
-    return Address(display_name=shop, username=configured.username, domain=configured.domain)
-
-
 def compose(invitation: Invitation, kind: str, now: dt.datetime) -> EmailMessage:
     """The mail for an invitation ("invitation" or "reminder"), ready to send."""
     values = context(invitation, kind)
     lang = invitation.language if invitation.language in SUBJECTS else "nl"
-    source = sender(values["shop"])
-    message = EmailMessage()
-    message["Subject"] = SUBJECTS[lang][kind].format(shop=values["shop"])
-    message["From"] = source
-    message["To"] = Address(display_name=invitation.name or "", addr_spec=invitation.email)
-    message["Date"] = format_datetime(now.replace(tzinfo=dt.UTC))
-    message["Message-ID"] = make_msgid(f"{kind}.{invitation.id}", domain=source.domain)
-    message["Auto-Submitted"] = "auto-generated"
-    message["List-Unsubscribe"] = f"<{values['unsubscribe_url']}>"
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.set_content(render_template(f"mail/{lang}/invitation.txt", **values))
-    message.add_alternative(render_template(f"mail/{lang}/invitation.html", **values),
-                            subtype="html")
-    message["Content-Language"] = lang  # after the parts: setting content drops Content-*
-    return message
+    # The shop's name as the sender's, so people know who asks.
+    return mail_message(
+        subject=SUBJECTS[lang][kind].format(shop=values["shop"]), source=sender(values["shop"]),
+        to=Address(display_name=invitation.name or "", addr_spec=invitation.email), now=now,
+        about=f"{kind}.{invitation.id}", lang=lang,
+        text=render_template(f"mail/{lang}/invitation.txt", **values),
+        html=render_template(f"mail/{lang}/invitation.html", **values),
+        unsubscribe_url=values["unsubscribe_url"])

@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.utils import parseaddr
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -18,6 +18,7 @@ from ..i18n import choose_language
 from ..models import Owner
 from ..reports.digest import SurveyDigest
 from ..signing import sign
+from .message import mail_message
 
 COMMENT_LENGTH = 300  # a longer comment is cut here; the dashboard shows it whole
 
@@ -67,20 +68,11 @@ def compose_digest(owner: Owner, frequency: str, surveys: list[SurveyDigest], st
     lang = choose_language(owner.language)
     configured = parseaddr(current_app.config["MAIL_FROM"])
     source = Address(display_name=configured[0] or "Tevreden", addr_spec=configured[1])
-    message = EmailMessage()
     with force_locale(lang):
         values = context(owner, frequency, surveys, start, end, lang)
-        message["Subject"] = subject(frequency, start, end)
+        title = subject(frequency, start, end)
         text = render_template("mail/digest.txt", **values)
         html = render_template("mail/digest.html", **values)
-    message["From"] = source
-    message["To"] = Address(addr_spec=owner.email)
-    message["Date"] = format_datetime(now.replace(tzinfo=dt.UTC))
-    message["Message-ID"] = make_msgid(f"digest.{owner.id}", domain=source.domain)
-    message["Auto-Submitted"] = "auto-generated"
-    message["List-Unsubscribe"] = f"<{values['off_url']}>"
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
-    message["Content-Language"] = lang  # after the parts: setting content drops Content-*
-    return message
+    return mail_message(subject=title, source=source, to=Address(addr_spec=owner.email),
+                        now=now, about=f"digest.{owner.id}", lang=lang, text=text, html=html,
+                        unsubscribe_url=values["off_url"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
+from peewee import CharField, DateTimeField, ForeignKeyField
 
 from ..db import write_transaction
 from .base import BaseModel, Leased, ListField, new_public_id, utcnow
@@ -80,13 +80,6 @@ class AlertDelivery(Leased):
     # An erased answer takes its deliveries with it: they name its score and comment.
     response = ForeignKeyField(Response, on_delete="CASCADE")
     channel = CharField(max_length=8)  # email | webhook
-    status = CharField(max_length=10, default="waiting")  # waiting | sent | failed
-    attempts = IntegerField(default=0)
-    next_attempt_at = DateTimeField(index=True)
-    claimed_until = DateTimeField(null=True)
-    last_error = CharField(max_length=300, null=True)
-    created_at = DateTimeField(default=utcnow)
-    sent_at = DateTimeField(null=True)
 
     class Meta:
         indexes = ((("alert", "response", "channel"), True),)

@@ -9,6 +9,8 @@ import secrets
 from flask import has_request_context
 from flask_babel import force_locale, get_locale, gettext
 from peewee import (
+    CharField,
+    DateTimeField,
     IntegerField,
     Model,
     TextField,
@@ -75,6 +77,13 @@ class Leased(BaseModel):
     A worker that dies holding it gives it up when `LEASE` runs out."""
 
     LEASE = dt.timedelta(minutes=10)
+    status = CharField(max_length=10, default="waiting")  # waiting | sent | failed
+    attempts = IntegerField(default=0)
+    next_attempt_at = DateTimeField(index=True)
+    claimed_until = DateTimeField(null=True)
+    last_error = CharField(max_length=300, null=True)
+    created_at = DateTimeField(default=utcnow)
+    sent_at = DateTimeField(null=True)
 
     @classmethod
     def claim_next(cls, now: dt.datetime):

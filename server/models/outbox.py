@@ -12,10 +12,8 @@ import datetime as dt
 
 from peewee import (
     CharField,
-    DateTimeField,
     DeferredForeignKey,
     ForeignKeyField,
-    IntegerField,
     TextField,
 )
 
@@ -44,13 +42,6 @@ class OutboxMail(Leased):
     subject = CharField(max_length=300)
     message = TextField(null=True)  # the whole MIME message; erased once sent
     message_id = CharField(max_length=200)
-    status = CharField(max_length=10, default="waiting")  # waiting | sent | failed
-    attempts = IntegerField(default=0)
-    next_attempt_at = DateTimeField(index=True)
-    claimed_until = DateTimeField(null=True)
-    last_error = CharField(max_length=300, null=True)
-    created_at = DateTimeField(default=utcnow)
-    sent_at = DateTimeField(null=True)
 
     class Meta:
         indexes = ((("invitation", "kind"), True),)

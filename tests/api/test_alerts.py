@@ -15,16 +15,8 @@ from server.jobs.alerts import WAIT, run_alerts
 from server.models import Alert, AlertDelivery, OutboxMail, Response, utcnow
 from server.retention import forget
 from tests.api.test_responses import JSON, answer
-from tests.mailserver import MailServer, text_of
+from tests.mailserver import text_of
 from tests.webhookserver import Receiver
-
-
-@pytest.fixture
-def smtp(app):
-    server = MailServer().start()
-    app.config["SMTP_URL"] = server.url
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -2,21 +2,9 @@
 
 import datetime as dt
 
-import pytest
-
 from server.core.periods import local_today
 from tests.api.apiutil import answers, bearer
 from tests.helpers import assert_error
-
-
-@pytest.fixture
-def survey(make):
-    return make.survey(make.site(), metric="nps")
-
-
-@pytest.fixture
-def token(make, survey):
-    return make.token(survey.site)
 
 
 def days_ago(n: int) -> dt.datetime:

@@ -12,16 +12,6 @@ from tests.api.test_responses_details import first_step, second_step
 from tests.helpers import assert_error, run_queued
 
 
-@pytest.fixture
-def survey(make):
-    return make.survey(make.site(), metric="nps")
-
-
-@pytest.fixture
-def token(make, survey):
-    return make.token(survey.site)
-
-
 def stored(survey, score: int, comment: str | None) -> Response:
     from server.models.themes import comment_fields
 

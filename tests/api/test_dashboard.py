@@ -8,7 +8,7 @@ import secrets
 import pytest
 
 from server.dashboard import auth
-from server.models import Owner, Response
+from server.models import Owner, Response, Site
 from tests.conftest import settings_for
 from tests.helpers import assert_error
 
@@ -29,6 +29,14 @@ def sign_in(client, owner, lang: str | None = None) -> None:
         session["csrf"] = CSRF
         if lang:
             session["lang"] = lang
+
+
+def signed_in_site(client, make, lang: str | None = None, **fields) -> Site:
+    """A new owner's site (with these fields), the owner signed in."""
+    owner = quick_owner()
+    site = make.site(owner, **fields)
+    sign_in(client, owner, lang)
+    return site
 
 
 def post(client, path: str, data: dict | None = None, **kwargs):

@@ -9,16 +9,14 @@ import pytest
 
 from server.models import Response, Survey
 from tests.api.test_api_themes import stored
-from tests.api.test_dashboard import post, quick_owner, sign_in
+from tests.api.test_dashboard import post, quick_owner, signed_in_site
 from tests.helpers import run_queued
 
 
 @pytest.fixture
 def survey(client, make):
-    owner = quick_owner()
-    survey = make.survey(make.site(owner, name="Fietsenwinkel"), name="Na aankoop")
-    sign_in(client, owner, lang="en")
-    return survey
+    return make.survey(signed_in_site(client, make, "en", name="Fietsenwinkel"),
+                       name="Na aankoop")
 
 
 def page(client, path: str, status: int = 200) -> str:

@@ -11,18 +11,16 @@ import pytest
 
 from server.models import Response, utcnow
 from tests.api.apiutil import answer
-from tests.api.test_dashboard import post, quick_owner, sign_in
+from tests.api.test_dashboard import post, signed_in_site
 
 HOUR = dt.timedelta(hours=1)
 
 
 @pytest.fixture
 def survey(client, make):
-    owner = quick_owner()
-    survey = make.survey(make.site(owner, name="Fietsenwinkel"), name="Na aankoop",
-                         consent_mode="optional", touchpoints=["checkout", "bezorging"])
-    sign_in(client, owner, lang="en")
-    return survey
+    return make.survey(signed_in_site(client, make, "en", name="Fietsenwinkel"),
+                       name="Na aankoop", consent_mode="optional",
+                       touchpoints=["checkout", "bezorging"])
 
 
 def page(client, path: str, status: int = 200) -> str:

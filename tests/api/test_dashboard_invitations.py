@@ -9,16 +9,13 @@ import pytest
 
 from server.jobs.invitations import send_due
 from server.models import Hook, Survey, utcnow
-from tests.api.test_dashboard import post, quick_owner, sign_in
+from tests.api.test_dashboard import post, signed_in_site
 from tests.orders import generic_order, post_order
 
 
 @pytest.fixture
 def survey(client, make):
-    owner = quick_owner()
-    survey = make.survey(make.site(owner, name="Bakkerij Jan"), invite_delay_days=0)
-    sign_in(client, owner)
-    return survey
+    return make.survey(signed_in_site(client, make, name="Bakkerij Jan"), invite_delay_days=0)
 
 
 def page_of(client, survey, query: str = "") -> str:

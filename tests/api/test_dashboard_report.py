@@ -11,7 +11,7 @@ import pytest
 from server.core.periods import local_today, utc_start_of
 from server.models import Response, Survey
 from tests.api.apiutil import answers
-from tests.api.test_dashboard import quick_owner, sign_in
+from tests.api.test_dashboard import signed_in_site
 from tests.helpers import assert_error
 
 
@@ -26,10 +26,7 @@ def answer(survey: Survey, score: int, days_ago: int = 1, **fields) -> Response:
 
 @pytest.fixture
 def survey(client, make):
-    owner = quick_owner()
-    survey = make.survey(make.site(owner, name="Fietsenwinkel"), name="Na aankoop")
-    sign_in(client, owner)
-    return survey
+    return make.survey(signed_in_site(client, make, name="Fietsenwinkel"), name="Na aankoop")
 
 
 def page_of(client, survey, query="", **headers) -> str:

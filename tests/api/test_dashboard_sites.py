@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from server.models import Response, Site, Survey
-from tests.api.test_dashboard import post, quick_owner, sign_in
+from tests.api.test_dashboard import post, quick_owner, sign_in, signed_in_site
 
 
 def form(**changes) -> dict:
@@ -12,15 +12,8 @@ def form(**changes) -> dict:
     return {**values, **changes}
 
 
-def mine(client, make):
-    owner = quick_owner()
-    site = make.site(owner)
-    sign_in(client, owner)
-    return site
-
-
 def test_the_owner_changes_the_sites_settings(client, make):
-    site = mine(client, make)
+    site = signed_in_site(client, make)
     response = post(client, f"/dashboard/sites/{site.id}/settings", form())
     assert response.status_code == 302
     saved = Site.get_by_id(site.id)
@@ -32,7 +25,7 @@ def test_the_owner_changes_the_sites_settings(client, make):
 
 
 def test_a_colour_white_text_cannot_be_read_on_is_refused_with_its_contrast(client, make):
-    site = mine(client, make)
+    site = signed_in_site(client, make)
     response = post(client, f"/dashboard/sites/{site.id}/settings", form(brand_color="#ffcc00"))
     page = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -41,7 +34,7 @@ def test_a_colour_white_text_cannot_be_read_on_is_refused_with_its_contrast(clie
 
 
 def test_deleting_needs_the_sites_name(client, make):
-    site = mine(client, make)
+    site = signed_in_site(client, make)
     survey = make.survey(site)
     Response.create(survey=survey, score=9)
     refused = post(client, f"/dashboard/sites/{site.id}/delete", {"confirm_name": "iets"})

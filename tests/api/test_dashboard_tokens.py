@@ -7,15 +7,12 @@ import re
 import pytest
 
 from server.models import ApiToken, Response, utcnow
-from tests.api.test_dashboard import post, quick_owner, sign_in
+from tests.api.test_dashboard import post, signed_in_site
 
 
 @pytest.fixture
 def site(client, make):
-    owner = quick_owner()
-    site = make.site(owner)
-    sign_in(client, owner)
-    return site
+    return signed_in_site(client, make)
 
 
 def test_create_a_token_shows_it_once_and_stores_only_its_hash(client, site):

@@ -14,7 +14,7 @@ import pytest
 from server.db import connection
 from server.jobs.digests import run_due_digests
 from server.models import OutboxMail, Owner, Response
-from tests.mailserver import MailServer, text_of
+from tests.mailserver import text_of
 
 AMS = zoneinfo.ZoneInfo("Europe/Amsterdam")
 # Tuesday 10 March 2026, 07:30 in Amsterdam: yesterday is Monday the 9th.
@@ -188,14 +188,6 @@ def test_owners_without_a_digest_or_a_site_get_none(make, answered):
     lonely = make.owner("zonder-site@example.nl")
     lonely.set_digest("daily")
     assert run_due_digests(TUESDAY)["composed"] == 0 and digest_mails() == []
-
-
-@pytest.fixture
-def smtp(app):
-    server = MailServer().start()
-    app.config["SMTP_URL"] = server.url
-    yield server
-    server.stop()
 
 
 def test_the_digest_arrives_in_the_owners_language(smtp, make, answered):

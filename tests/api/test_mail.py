@@ -18,14 +18,6 @@ from tests.orders import generic_order, post_order
 
 
 @pytest.fixture
-def smtp(app):
-    server = MailServer().start()
-    app.config["SMTP_URL"] = server.url
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def survey(make):
     site = make.site(name="Bakkerij Één")
     return make.survey(site, invite_delay_days=0)

@@ -7,8 +7,6 @@ from __future__ import annotations
 import re
 import time
 
-import pytest
-
 from server.app import create_app
 from server.jobs.invitations import send_due
 from server.jobs.queue import queue_of
@@ -24,18 +22,10 @@ from tests.api.test_sessions import (
 )
 from tests.conftest import settings_for
 from tests.helpers import run_queued
-from tests.mailserver import MailServer, text_of
+from tests.mailserver import text_of
 
 PASSWORD, NEW = "correct horse battery", "nieuw paard batterij"
 LINK = re.compile(r"http://tevreden\.test(/dashboard/password/(?:reset|member)/\S+)")
-
-
-@pytest.fixture
-def smtp(app):
-    server = MailServer().start()
-    app.config["SMTP_URL"] = server.url
-    yield server
-    server.stop()
 
 
 def ask_reset(client, email: str, run_worker: bool = True):

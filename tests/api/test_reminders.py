@@ -14,16 +14,8 @@ from server.retention import forget, show_contact
 from tests.api.apiutil import bearer
 from tests.api.test_responses import JSON
 from tests.helpers import assert_error
-from tests.mailserver import MailServer, score_links
+from tests.mailserver import score_links
 from tests.orders import generic_order, post_order
-
-
-@pytest.fixture
-def smtp(app):
-    server = MailServer().start()
-    app.config["SMTP_URL"] = server.url
-    yield server
-    server.stop()
 
 
 @pytest.fixture

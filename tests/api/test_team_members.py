@@ -260,3 +260,13 @@ def test_a_manager_is_offered_every_form_it_may_send(client, team):
     offered = posted_rules(client, team, SITE_PAGES + CONFIRM_PAGES)
     restores = {"/dashboard/surveys/<survey_id>/restore", "/dashboard/sites/<int:site_id>/restore"}
     assert offered == {rule for rule, _ in SITE_POSTS} - OWNER_ONLY - restores
+
+
+def test_without_a_mail_server_the_team_part_says_how_a_member_gets_in(app, client, team):
+    sign_in(client, team["owner"])
+    url = f"/dashboard/sites/{team['site'].id}/settings"
+    app.config["SMTP_URL"] = None
+    page = client.get(url).get_data(as_text=True)
+    assert "geen mailserver ingesteld" in page and "tevreden set-password EMAIL" in page
+    app.config["SMTP_URL"] = "smtp://127.0.0.1:2525"
+    assert 'data-testid="no-mail-server"' not in client.get(url).get_data(as_text=True)
