@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import click
 from flask import Flask
@@ -51,21 +49,21 @@ def demo_cmd(app: Flask):
 def serve_cmd(host: str, port: int, workers: int, no_worker: bool, as_json: bool) -> None:
     """Serve Tevreden with gunicorn (production), and its background jobs."""
     from ..app import create_app
+    from ..jobs.queue import start_worker_process
     from ..serve import serve
 
-    create_app()  # fail fast, in this process, on bad configuration
+    app = create_app()  # fail fast, in this process, on bad configuration
     if as_json:
         click.echo(json.dumps({"url": f"http://{host}:{port}", "workers": workers,
                                "worker": not no_worker}))
     # The jobs run in a process of their own, so `make run` stays one command.
-    worker = None if no_worker else subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "worker"])
+    worker = None if no_worker else start_worker_process(app)
     try:
         serve(host, port, workers)
     finally:
         if worker is not None:
             worker.terminate()
-            worker.wait(timeout=15)
+            worker.join(timeout=15)
 
 
 @cli.command("worker")
