@@ -166,8 +166,10 @@ class VisitorResponseSchema(VisitorDetailsSchema):
     @validates("touchpoint")
     def check_touchpoint(self, value, **kwargs):
         if value is not None and value not in self.survey.touchpoints:
+            if not self.survey.touchpoints:
+                raise ValidationError(_("This survey has no touchpoints: leave it out."))
             raise ValidationError(_("Unknown touchpoint. This survey knows: %(names)s.",
-                                    names=", ".join(self.survey.touchpoints) or "-"))
+                                    names=", ".join(self.survey.touchpoints)))
 
     @validates("segment")
     def check_segment(self, value, **kwargs):

@@ -359,3 +359,13 @@ def test_too_many_answers_get_429_in_the_error_shape(limited):
     assert int(refused.headers["Retry-After"]) > 0
     htmx = client.post(f"/w/{survey.id}/responses", headers=HTMX, data={"score": "5"})
     assert htmx.status_code == 429 and "<html" not in htmx.get_data(as_text=True)
+
+
+def test_an_unknown_touchpoint_is_named_with_those_the_survey_knows(client, make, survey):
+    refused = answer(client, survey, score=7, touchpoint="kassa")
+    assert refused.status_code == 422
+    assert "checkout, klantenservice" in refused.get_json()["error"]["fields"]["touchpoint"][0]
+    bare = make.survey(make.site(), touchpoints=[])
+    refused = answer(client, bare, score=7, touchpoint="kassa")
+    assert refused.status_code == 422 and refused.get_json()["error"]["fields"]["touchpoint"] == [
+        "This survey has no touchpoints: leave it out."]
