@@ -7,10 +7,11 @@ import re
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
+from peewee import fn
 
 from ..core.scoring import GROUPS
 from ..db import write_transaction
-from ..models import ConsentText, RefusedOrigin, Site, Survey
+from ..models import ConsentText, RefusedOrigin, Response, Site, Survey
 from ..schemas import TAG, WHY_FIELDS, SiteSchema, SurveySchema
 from .auth import current_owner, login_required
 from .comments import GROUP_KEYS
@@ -223,4 +224,7 @@ def install(survey_id: str):
     return render_template("dashboard/install.html", survey=survey, site=survey.site,
                            snippets=snippets, base_url=current_app.config["BASE_URL"],
                            created=request.args.get("created") == "1",
-                           refused=RefusedOrigin.recent(survey.site))
+                           refused=RefusedOrigin.recent(survey.site),
+                           # Whether it works: the last answer that came in, if any.
+                           last_answer=Response.select(fn.MAX(Response.created_at))
+                           .where(Response.survey == survey).scalar())

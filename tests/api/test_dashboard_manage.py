@@ -191,3 +191,13 @@ def test_removing_a_touchpoint_warns_about_snippets_still_sending_it(client, own
     page = client.get(saved.location).get_data(as_text=True)
     assert "Klantmomenten Checkout, Klantenservice zijn verwijderd" in page
     assert "zonder klantmoment" in page
+
+
+def test_the_install_page_says_whether_answers_come_in(client, owner_survey):
+    from server.models import Response
+
+    url = f"/dashboard/surveys/{owner_survey.id}/install"
+    assert "nog geen antwoord binnengekomen" in client.get(url).get_data(as_text=True)
+    Response.create(survey=owner_survey, score=9)
+    assert "Het werkt: het laatste antwoord kwam binnen op" in client.get(url).get_data(
+        as_text=True)
