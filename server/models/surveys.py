@@ -62,11 +62,11 @@ class Survey(Versioned):
     why_detractors_nl = TextField(null=True)
     why_detractors_en = TextField(null=True)
     created_at = DateTimeField(default=utcnow)
+    # Set while archived: no new answers, invitations or alerts; answers kept, read-only.
+    archived_at = DateTimeField(null=True)
     # Whether any alert watches the survey: not a column, read when the survey is kept (see
     # KeptSurveys), which an alert's coming or going makes happen again by bumping `version`.
     watched = None
-    # Set while archived: no new answers, invitations or alerts; answers kept, read-only.
-    archived_at = DateTimeField(null=True)
 
     DEFAULT_CONSENT = {
         "nl": "Ja, {site} mag mij over deze feedback contact opnemen via het e-mailadres "
@@ -205,7 +205,7 @@ class KeptSurveys:
 
     Each look-up still asks the database for the survey's and its site's `version` (which
     every change bumps, see `Versioned`), so a change made anywhere shows in the very next
-    request; only the wide row, and building its 30-column query, is saved. The least
+    request; only the wide row, and building its query of every column, is saved. The least
     recently used of `size` surveys goes first.
     """
 
