@@ -7,15 +7,7 @@ import datetime as dt
 import pytest
 
 from server.models import ConsentText, Site, Survey
-from tests.api.test_dashboard import post, quick_owner, sign_in
-
-
-@pytest.fixture
-def owner_survey(client, make):
-    owner = quick_owner()
-    survey = make.survey(make.site(owner), name="Na het afrekenen")
-    sign_in(client, owner)
-    return survey
+from tests.api.test_dashboard import post
 
 
 def settings_form(survey: Survey, **changes) -> dict:

@@ -21,14 +21,6 @@ WORDING = {
 }
 
 
-@pytest.fixture
-def owner_survey(client, make):
-    owner = quick_owner()
-    survey = make.survey(make.site(owner), metric="nps")
-    sign_in(client, owner)
-    return survey
-
-
 def settings_url(survey: Survey) -> str:
     return f"/dashboard/surveys/{survey.id}/settings"
 
