@@ -14,6 +14,8 @@ from ..models import ApiToken, Site, Survey, utcnow
 
 log = logging.getLogger("tevreden.api")
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
 SCOPES = ("read", "export")
 # Recording every use would turn each read into a write (and a lock on SQLite).
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
@@ -101,4 +103,7 @@ def owned_survey(survey_id: str) -> Survey:
     survey = site_surveys().where(Survey.id == survey_id).first()
     if survey is None:
         raise ApiError(404, "There is no survey with this id.")
+    if survey.archived and request.method not in SAFE_METHODS:  # read-only, as in the dashboard
+        raise ApiError(409, "This survey is archived: restore it in the dashboard to change it.",
+                       code="archived")
     return survey

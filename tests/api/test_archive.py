@@ -210,6 +210,24 @@ def test_the_api_says_which_surveys_are_archived(client, make, shop):
     assert_error(invites, 409)
 
 
+def test_the_api_changes_nothing_of_an_archived_survey(client, make, shop):
+    survey = shop["survey"]
+    unhappy = Response.create(survey=survey, score=2, followup="open")
+    export = {"Authorization": f"Bearer {make.token(shop['site'], scope='export')}"}
+    Survey.update(archived_at=utcnow()).where(Survey.id == survey.id).execute()
+    base = f"/api/v1/surveys/{survey.id}"
+    for method, path, body in [
+            ("PATCH", f"/responses/{unhappy.id}", {"followup": "resolved"}),
+            ("PUT", "/target", {"value": 40, "due": "2027-06-30"}),
+            ("POST", "/alerts", {"when": "detractor", "emails": ["team@example.nl"]}),
+            ("PUT", "/themes/eigen", {"name": "Eigen", "keywords": ["eigen"]})]:
+        refused = client.open(base + path, method=method, json=body, headers=export)
+        assert_error(refused, 409)
+        assert refused.get_json()["error"]["code"] == "archived", path
+    assert Response.get_by_id(unhappy.id).followup == "open"
+    assert client.get(f"{base}/responses", headers=export).status_code == 200  # still readable
+
+
 def test_deleting_still_asks_for_the_name_typed_exactly(client, shop):
     sign_in(client, shop["owner"])
     survey = shop["survey"]
