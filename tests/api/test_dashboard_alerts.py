@@ -36,6 +36,7 @@ def test_adding_an_alert_with_a_webhook_shows_its_secret_once(client, survey):
     assert alert.rule == "keyword:kapot"
     assert alert.emails == ["team@example.nl", "baas@example.nl"]
     assert alert.secret in created.get_data(as_text=True)
+    assert 'data-copy="alert-secret"' in created.get_data(as_text=True)  # a copy button
     page = client.get(alerts_url(survey)).get_data(as_text=True)
     assert alert.secret not in page and "https://hooks.example.nl/x" in page
     assert "de opmerking bevat “kapot”" in page and "team@example.nl" in page
