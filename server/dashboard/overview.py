@@ -169,4 +169,4 @@ def responses_csv(survey_id: str):
     rows = csv_lines(survey, form.filters, dialect=dialect, with_contact=True)
     return Response(stream_with_context(rows), mimetype="text/csv",
                     headers={"Content-Disposition":
-                             f'attachment; filename="{file_name(survey, dialect)}"'})
+                             f'attachment; filename="{file_name(survey, dialect, by_name=True)}"'})

@@ -18,6 +18,7 @@ from .. import db as database
 from ..core.periods import TZ, iso, local_today
 from ..core.scoring import DETRACTOR, PASSIVE, PROMOTER, nps_group
 from ..models import Response, Survey
+from ..schemas import TAG, slug
 from .counts import Filters, filtered_responses
 
 COLUMNS = ("id", "created_at", "score", "group", "comment", "touchpoint", "segment",
@@ -68,10 +69,14 @@ def neutralise(value: str | None) -> str:
     return value
 
 
-def file_name(survey: Survey, dialect: str = "standard", today: dt.date | None = None) -> str:
-    """The download's name: the survey, the day and, for Dutch Excel, that it is for Excel."""
+def file_name(survey: Survey, dialect: str = "standard", today: dt.date | None = None,
+              by_name: bool = False) -> str:
+    """The download's name: the survey (its id, or for a person its name as a tag), the day
+    and, for Dutch Excel, that it is for Excel."""
     suffix = "-excel" if dialect == "excel-nl" else ""
-    return f"tevreden-{survey.id}-{(today or local_today()).isoformat()}{suffix}.csv"
+    named = slug(survey.name) if by_name else ""
+    label = named if TAG.match(named) else survey.id
+    return f"tevreden-{label}-{(today or local_today()).isoformat()}{suffix}.csv"
 
 
 def header(with_contact: bool, dialect: str = "standard") -> tuple[str, ...]:

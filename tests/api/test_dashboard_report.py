@@ -233,7 +233,9 @@ def test_csv_download_follows_the_filters_and_includes_contacts(client, survey):
     response = client.get(f"/dashboard/surveys/{survey.id}/responses.csv"
                           "?dialect=excel-nl&touchpoint=checkout")
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    assert response.headers["Content-Disposition"].startswith("attachment; filename=")
+    # Named for a person: the survey's name and the day, for Excel.
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="tevreden-na-aankoop-{local_today().isoformat()}-excel.csv"')
     text = response.get_data(as_text=True)
     lines = text.lstrip("\ufeff").splitlines()
     assert text.startswith("\ufeff") and lines[0].split(";")[-1] == "E-mailadres"
