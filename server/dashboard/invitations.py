@@ -3,10 +3,11 @@ outbox and the counts."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
+from ..errors import ApiError
 from ..models import HOOK_KINDS, Hook, Invitation, OutboxMail, Survey
 from ..reports.invitations import invitation_counts, invitation_page
 from ..schemas import SurveySchema
@@ -47,7 +48,7 @@ def invitations(survey_id: str):
     """Invitations by e-mail; posting connects a shop and shows its secret this once."""
     survey = owned_survey(survey_id)
     if request.method == "GET":
-        return invitations_page(survey)
+        return invitations_page(survey, disconnected=request.args.get("disconnected") == "1")
     kind = request.form.get("kind", "")
     secret = request.form.get("secret", "").strip()
     errors = {}
@@ -61,6 +62,17 @@ def invitations(survey_id: str):
     hook = Hook.issue(survey, kind, secret or None)
     # Rendered in the answer to the POST: the secret is not shown again.
     return invitations_page(survey, 201, created=hook)
+
+
+@bp.route("/surveys/<survey_id>/invitations/hooks/<hook_id>/delete", methods=["POST"])
+@login_required
+def disconnect(survey_id: str, hook_id: str):
+    """Disconnect a shop: its URL takes no more orders (a leaked secret goes at once, archived
+    or not); invitations already scheduled stay. Connecting again gives a new secret."""
+    survey = owned_survey(survey_id, when_archived=True)
+    if not Hook.delete().where(Hook.id == hook_id, Hook.survey == survey).execute():
+        raise ApiError(404, _("There is no such connected shop."))
+    return redirect(url_for(".invitations", survey_id=survey.id, disconnected=1), 303)
 
 
 @bp.route("/surveys/<survey_id>/invitations/rules", methods=["POST"])

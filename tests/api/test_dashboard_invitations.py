@@ -85,3 +85,19 @@ def test_another_owners_survey_is_not_found(client, survey, make):
     assert post(client, f"/dashboard/surveys/{other.id}/invitations",
                 {"kind": "generic"}).status_code == 404
     assert Hook.select().count() == 0
+
+
+def test_disconnecting_a_shop_stops_its_url_and_keeps_what_was_scheduled(client, make, survey):
+    from server.models import Invitation
+
+    hook = Hook.issue(survey, "generic")
+    assert post_order(client, hook, generic_order("A-1")).status_code == 202
+    gone = post(client, f"/dashboard/surveys/{survey.id}/invitations/hooks/{hook.id}/delete")
+    assert gone.status_code == 303
+    assert "De winkel is ontkoppeld" in client.get(gone.headers["Location"]).get_data(
+        as_text=True)
+    assert post_order(client, hook, generic_order("A-2")).status_code == 404
+    assert Invitation.select().where(Invitation.survey == survey.id).count() == 1
+    other = Hook.issue(make.survey(make.site()), "generic")  # another owner's shop
+    refused = post(client, f"/dashboard/surveys/{survey.id}/invitations/hooks/{other.id}/delete")
+    assert refused.status_code == 404 and Hook.get_or_none(Hook.id == other.id) is not None

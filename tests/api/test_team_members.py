@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from server.models import Alert, ApiToken, Member, OutboxMail, Owner, Response, Site
+from server.models import Alert, ApiToken, Hook, Member, OutboxMail, Owner, Response, Site
 from tests.api.test_cli import as_json, tevreden  # noqa: F401  (the fixture)
 from tests.api.test_dashboard import post, quick_owner, sign_in
 
@@ -31,6 +31,7 @@ SITE_POSTS = [
     ("/dashboard/surveys/<survey_id>/target", {"action": "clear"}),
     ("/dashboard/surveys/<survey_id>/invitations", {"kind": "generic"}),
     ("/dashboard/surveys/<survey_id>/invitations/rules", {"invite_delay_days": "1"}),
+    ("/dashboard/surveys/<survey_id>/invitations/hooks/<hook_id>/delete", {}),
     ("/dashboard/surveys/<survey_id>/themes", {"id": "fietsen", "name": "Fietsen",
                                                "keywords": "fiets"}),
     ("/dashboard/surveys/<survey_id>/followups/<int:response_id>",
@@ -65,7 +66,7 @@ def team(make):
             "manager": manager, "other": make.site(name="Andermans winkel"),
             "ids": {"site_id": site.id, "survey_id": survey.id, "token_id": token.id,
                     "member_id": seen.id, "response_id": unhappy.id,
-                    "alert_id": alert.id}}
+                    "alert_id": alert.id, "hook_id": Hook.issue(survey, "generic").id}}
 
 
 def path_of(rule: str, ids: dict) -> str:

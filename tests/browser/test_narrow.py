@@ -13,6 +13,7 @@ from server.models import (
     Alert,
     AlertDelivery,
     ApiToken,
+    Hook,
     Member,
     Owner,
     Response,
@@ -38,6 +39,8 @@ def owner_pages(shop, reset_token: str = "verlopen") -> dict[str, str]:  # noqa:
             "install": f"/dashboard/surveys/{survey.id}/install",
             "followups": f"/dashboard/surveys/{survey.id}/followups?status=all",
             "comments": f"/dashboard/surveys/{survey.id}/comments",
+            "themes": f"/dashboard/surveys/{survey.id}/themes",
+            "invitations": f"/dashboard/surveys/{survey.id}/invitations",
             "alerts": f"/dashboard/surveys/{survey.id}/alerts",
             "tokens": f"/dashboard/sites/{site.id}/tokens",
             "site-settings": f"/dashboard/sites/{site.id}/settings",
@@ -76,6 +79,7 @@ def test_owner_pages_pass_axe_and_never_scroll_sideways(live_server, page, demo_
                          last_error="URLError: " + "lange-foutmelding-" * 8,
                          next_attempt_at=utcnow())
     ApiToken.issue(demo_like["site"], scope="export", name="Boekhouding " * 3)
+    Hook.issue(survey, "woocommerce")  # a connected shop, with its disconnect button
     colleague = Owner.invited("een.heel.lange.naam.van.een.collega" + str(width) + "@example.nl")
     Member.create(site=demo_like["site"], owner=colleague, role="manager")
     # Signed as the live server signs (its key), so the page shows the form, not the refusal.
