@@ -96,8 +96,10 @@ class Survey(Versioned):
     def question(self, lang: str) -> str:
         """The question as the visitor reads it in `lang`: the owner's own, or the standard."""
         custom = self.question_en if lang == "en" else self.question_nl
-        if custom:
-            return custom
+        return custom or self.standard_question(lang)
+
+    def standard_question(self, lang: str) -> str:
+        """The metric's standard question in `lang`."""
         return translated(lang, self.QUESTIONS[self.metric])
 
     def own_why_question(self, group: str, lang: str) -> str | None:

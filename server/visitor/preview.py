@@ -10,6 +10,7 @@ from flask import Response as FlaskResponse
 from flask import g, request, url_for
 from flask_babel import gettext as _
 
+from ..core.scoring import SCALES, answer_group
 from ..models import Survey
 from .common import render_step, use_language, visitor_blueprint
 from .forms import score_context
@@ -42,12 +43,28 @@ def preview_action(survey: Survey) -> str:
     return url_for(".answer", survey=survey.id, mode=g.mode, lang=g.lang)
 
 
+def unsaved(survey: Survey) -> dict:
+    """What the settings page has typed but not saved, shown instead of the saved settings:
+    the question in the preview's language and the coloured scale. Nothing is stored."""
+    changes = {}
+    question = request.args.get("question")
+    if question is not None:
+        changes["question"] = question.strip()[:300] or survey.standard_question(g.lang)
+    colours = request.args.get("scale_colours")
+    if colours in ("0", "1"):
+        low, high = SCALES[survey.metric]
+        changes["groups"] = ({value: answer_group(survey.metric, value)
+                              for value in range(low, high + 1)} if colours == "1" else {})
+    return changes
+
+
 @bp.get("/w/<survey>/preview")
 def page(survey: str):
-    """The question and its scale as visitors see them, marked as a preview."""
+    """The question and its scale as visitors see them, marked as a preview; the settings
+    page passes what is typed but not saved yet (`unsaved`)."""
     survey = previewed_survey(survey)
-    return render_step("_score.html", **score_context(
-        survey, "", preview=True, action=preview_action(survey)))
+    return render_step("_score.html", **{**score_context(
+        survey, "", preview=True, action=preview_action(survey)), **unsaved(survey)})
 
 
 @bp.post("/w/<survey>/preview")

@@ -61,3 +61,19 @@ def test_a_paused_survey_can_be_previewed_but_not_answered(client, make):
     assert preview.status_code == 200
     assert "Preview: answers here are not recorded." in preview.get_data(as_text=True)
     assert client.get("/w/doesnotexist/preview").status_code == 404
+
+
+def test_the_preview_shows_unsaved_wording_and_colours_without_storing_them(client, make):
+    survey = make.survey(make.site(origins=[SHOP]), question_nl="Opgeslagen vraag?")
+    base = f"/w/{survey.id}/preview?mode=inline&lang=nl"
+    typed = client.get(base + "&question=Hoe+was+%3Cb%3Euw%3C/b%3E+bezoek%3F&scale_colours=1")
+    html = typed.get_data(as_text=True)
+    assert "Hoe was &lt;b&gt;uw&lt;/b&gt; bezoek?" in html and "Opgeslagen vraag?" not in html
+    assert 'class="scale scale-11 coloured"' in html and 'class="option detractors"' in html
+    emptied = client.get(base + "&question=&scale_colours=0").get_data(as_text=True)
+    assert "Hoe waarschijnlijk is het dat je ons aanbeveelt" in emptied  # the standard question
+    assert "coloured" not in emptied
+    saved = client.get(base).get_data(as_text=True)
+    assert "Opgeslagen vraag?" in saved
+    reread = type(survey).get_by_id(survey.id)
+    assert (reread.question_nl, reread.scale_colours) == ("Opgeslagen vraag?", False)

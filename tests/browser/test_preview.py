@@ -20,3 +20,17 @@ def test_the_preview_shows_in_the_settings_and_records_nothing(live_server, page
     preview.get_by_text("Dit is een voorbeeld: er is niets opgeslagen.").wait_for()
     assert Response.select().where(Response.survey == survey.id).count() == before
     assert not [e for e in console_errors if "frame-ancestors" in e or "Refused" in e]
+
+
+def test_the_preview_follows_the_question_as_it_is_typed(live_server, page, shop):  # noqa: F811
+    survey = shop["survey"]
+    log_in(page, live_server, shop["owner"].email)
+    page.goto(f"{live_server.url}/dashboard/surveys/{survey.id}/settings")
+    preview = page.frame_locator("iframe.widget-preview")
+    preview.get_by_text("Voorbeeld: antwoorden hier worden niet opgeslagen.").wait_for()
+    page.fill("#question_nl", "Hoe vond u onze bezorging?")
+    preview.get_by_text("Hoe vond u onze bezorging?").wait_for(timeout=10_000)
+    page.check("#scale_colours")
+    preview.locator(".scale.coloured").wait_for(timeout=10_000)
+    page.reload()  # nothing was saved
+    assert page.input_value("#question_nl") != "Hoe vond u onze bezorging?"

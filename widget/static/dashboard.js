@@ -1,4 +1,5 @@
-/* Tevreden dashboard: copy buttons for the snippet and new tokens. No inline scripts (CSP). */
+/* Tevreden dashboard: copy buttons for the snippet and new tokens, and the settings page's
+   live preview. No inline scripts (CSP). */
 (function () {
   "use strict";
 
@@ -33,5 +34,27 @@
     var button = event.target.closest && event.target.closest("[data-copy]");
     if (button) { copy(button); }
   });
+  // The settings page's preview follows what is typed, before it is saved (nothing is stored).
+  var waiting = null;
+  function refreshPreview() {
+    var frame = document.querySelector("iframe[data-live-preview]");
+    if (!frame) { return; }
+    var question = document.getElementById(frame.getAttribute("data-question-field"));
+    var colours = document.getElementById("scale_colours");
+    var url = new URL(frame.getAttribute("src"), window.location.href);
+    if (question) { url.searchParams.set("question", question.value); }
+    if (colours) { url.searchParams.set("scale_colours", colours.checked ? "1" : "0"); }
+    if (url.href !== frame.src) { frame.src = url.href; }
+  }
+  function previewInput(event) {
+    var frame = document.querySelector("iframe[data-live-preview]");
+    var target = event.target;
+    if (!frame || !target || (target.id !== frame.getAttribute("data-question-field") &&
+                              target.id !== "scale_colours")) { return; }
+    clearTimeout(waiting);
+    waiting = setTimeout(refreshPreview, 400);
+  }
+  document.addEventListener("input", previewInput);
+  document.addEventListener("change", previewInput);
   document.addEventListener("DOMContentLoaded", function () { setUp(document); });
 })();
