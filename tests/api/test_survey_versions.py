@@ -9,7 +9,7 @@ import pytest
 from server import db as database
 from server.models import Response, Site, Survey
 from tests.api.test_dashboard import post
-from tests.api.test_dashboard_manage import owner_survey, settings_form  # noqa: F401 (fixture)
+from tests.api.test_dashboard_manage import settings_form
 from tests.conftest import PG_URL
 from tests.helpers import assert_error
 
