@@ -3,6 +3,8 @@ API returns."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from marshmallow import (
     RAISE,
     Schema,
@@ -10,10 +12,11 @@ from marshmallow import (
     fields,
     post_load,
     validate,
+    validates,
     validates_schema,
 )
 
-from ..core.alerts import InvalidRule, parse_rule
+from ..core.alerts import InvalidRule, parse_rule, refused_address
 from ..core.scoring import METRICS
 from ..schemas import normalise_contact
 
@@ -42,6 +45,12 @@ class AlertBody(Schema):
                              schemes={"http", "https"}, validate=validate.Length(max=2000),
                              metadata={"description": "An http(s) URL to POST the signed "
                                                       "JSON to."})
+
+    @validates("webhook_url")
+    def check_webhook_url(self, value: str | None, **kwargs) -> None:
+        if value and refused_address(urlsplit(value).hostname or ""):
+            raise ValidationError("Webhooks never go to link-local or special addresses (a "
+                                  "cloud's metadata service lives there).")
 
     @validates_schema(skip_on_field_errors=False)
     def check(self, data: dict, **kwargs) -> None:

@@ -9,6 +9,7 @@ words in a row.
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -93,3 +94,17 @@ def webhook_origin(url: str) -> str:
     only where it goes."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}/…"
+
+
+def refused_address(address: str) -> bool:
+    """Whether a webhook may never be sent to this IP address: link-local (a cloud's metadata
+    service lives there), multicast, unspecified or reserved. Private and loopback addresses
+    stay allowed: a shop's own receiver may well be on its network."""
+    try:
+        ip = ipaddress.ip_address(address.split("%")[0])
+    except ValueError:
+        return False  # a host name: checked once it is resolved
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return not ip.is_loopback and (ip.is_link_local or ip.is_multicast or ip.is_unspecified
+                                   or ip.is_reserved)  # ::1 counts as reserved too

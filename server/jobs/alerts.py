@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
-from ..core.alerts import InvalidRule, matches, parse_rule
+from ..core.alerts import InvalidRule, matches, parse_rule, refused_address
 from ..db import write_transaction
 from ..i18n import N_
 from ..mail.alert import compose_alert, payload
@@ -95,11 +95,26 @@ def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
+class RefusedAddress(Exception):
+    """The receiver's host resolves to an address webhooks never go to."""
+
+
+def check_receiver(url: str) -> None:
+    """Resolve the receiver's host and refuse link-local and special addresses (see
+    core.alerts.refused_address), whatever name points there."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    found = socket.getaddrinfo(parts.hostname or "", port, proto=socket.IPPROTO_TCP)
+    if any(refused_address(str(address[4][0])) for address in found):
+        raise RefusedAddress(parts.hostname)
+
+
 def post_webhook(alert: Alert, response: Response) -> None:
     """POST the signed JSON; anything but a 2xx answer raises."""
     url = alert.webhook_url or ""
     if urlsplit(url).scheme not in ("http", "https"):
         raise ValueError("only http and https URLs are sent to")
+    check_receiver(url)
     body = json.dumps(payload(alert, response), ensure_ascii=False).encode()
     request = urllib.request.Request(url, data=body, method="POST", headers={
         "Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT,
@@ -114,6 +129,8 @@ def describe(exc: Exception) -> str:
     there: they are marked for the catalogue here)."""
     if isinstance(exc, urllib.error.HTTPError):
         return f"HTTP {exc.code} {exc.reason}"
+    if isinstance(exc, RefusedAddress):
+        return N_("The receiver's address is not allowed: a link-local or special address.")
     reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
     if isinstance(reason, ConnectionRefusedError):
         return N_("The receiver refused the connection.")

@@ -225,3 +225,16 @@ def test_an_answer_erased_while_its_alert_mail_waits_takes_the_mail_with_it(clie
     [kept] = OutboxMail.select().where(OutboxMail.kind == "alert")
     assert "Blijft" in kept.message and "7a7a" not in kept.message
     assert not AlertDelivery.select().where(AlertDelivery.response == erased).exists()
+
+
+def test_a_webhook_is_never_sent_to_a_link_local_address(client, survey):
+    import time
+
+    # Stored directly, as a name that resolves there would be: the check is at delivery.
+    Alert.issue(survey, "detractor", [], "http://169.254.169.254/latest/meta-data")
+    give(client, survey, 1)
+    started = time.monotonic()
+    assert run_alerts(later())["failed"] == 1
+    assert time.monotonic() - started < 5  # refused before any connection is tried
+    assert AlertDelivery.get().last_error == (
+        "The receiver's address is not allowed: a link-local or special address.")

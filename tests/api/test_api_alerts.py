@@ -78,6 +78,10 @@ def test_another_owners_alerts_are_a_404(client, make, survey, export):
     ({"when": "detractor", "emails": ["geen adres"]}, "emails.0"),
     ({"when": "detractor", "webhook_url": "ftp://example.nl/x"}, "webhook_url"),
     ({"when": "detractor", "webhook_url": "file:///etc/passwd"}, "webhook_url"),
+    ({"when": "detractor", "webhook_url": "http://169.254.169.254/latest/meta-data"},
+     "webhook_url"),
+    ({"when": "detractor", "webhook_url": "http://[fe80::1]/x"}, "webhook_url"),
+    ({"when": "detractor", "webhook_url": "http://0.0.0.0:8080/x"}, "webhook_url"),
     ({"emails": ["a@example.nl"]}, "when"),
     ({"when": "detractor", "emails": ["a@example.nl"], "secret": "mine"}, "secret"),
 ])

@@ -51,3 +51,14 @@ def test_unreadable_rules_say_how_to_write_one(text):
 def test_a_rule_reads_back_as_written():
     assert str(parse_rule(" Keyword: Kapot ", "csat")) == "keyword:kapot"
     assert str(parse_rule("score-at-most:2", "csat")) == "score-at-most:2"
+
+
+@pytest.mark.parametrize("address, refused", [
+    ("169.254.169.254", True), ("fe80::1", True), ("::ffff:169.254.169.254", True),
+    ("0.0.0.0", True), ("224.0.0.1", True), ("240.0.0.1", True),
+    ("127.0.0.1", False), ("192.168.1.20", False), ("10.0.0.5", False), ("::1", False),
+    ("203.0.113.7", False), ("hooks.slack.com", False)])
+def test_webhooks_never_go_to_link_local_or_special_addresses(address, refused):
+    from server.core.alerts import refused_address
+
+    assert refused_address(address) is refused
