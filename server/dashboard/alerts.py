@@ -3,7 +3,7 @@ the page of one answer, where an alert's link leads."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
@@ -109,8 +109,7 @@ def answer(survey_id: str, response_id: int):
     return render_template("dashboard/answer.html", survey=survey, response=found,
                            deliveries=sent, mails=mail_state(mails),
                            followup=status_names().get(found.followup),
-                           reply=reply_link(survey, found),
-                           smtp_configured=bool(current_app.config.get("SMTP_URL")))
+                           reply=reply_link(survey, found))
 
 
 def mail_state(mails: list[OutboxMail]) -> dict:

@@ -38,8 +38,7 @@ def invitations_page(survey: Survey, status: int = 200, **context):
     return render_template(
         "dashboard/invitations.html", survey=survey, hooks=hooks, kinds=HOOK_KINDS,
         counts=invitation_counts(survey), invitations=page, mails=outbox(survey),
-        base_url=current_app.config["BASE_URL"],
-        smtp_configured=bool(current_app.config.get("SMTP_URL")), **context), status
+        base_url=current_app.config["BASE_URL"], **context), status
 
 
 @bp.route("/surveys/<survey_id>/invitations", methods=["GET", "POST"])
