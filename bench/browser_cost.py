@@ -19,9 +19,9 @@ LOADER_MS_LIMIT = 5.0
 FLAGS = ["--disable-features=LocalNetworkAccessChecks,PrivateNetworkAccessRespectPreflightResults,"
          "BlockInsecurePrivateNetworkRequests"]
 # The loader's own JavaScript as the trace names it: its script, and its callbacks (the
-# DOMContentLoaded listener, the delay's timer); its promise reactions (the settings fetch's
-# callbacks, which decide and create the frame) run in `RunMicrotasks`, which names no script:
-# they count as the loader's because the shop page's own script has finished by then.
+# DOMContentLoaded listener, the delay's timer, the settings request's answer, which decides
+# and creates the frame). Promise reactions run in `RunMicrotasks`, which names no script:
+# they count as the loader's too, as the shop page's own script has finished by then.
 JS_EVENTS = {"EvaluateScript", "FunctionCall"}
 MICROTASKS = "RunMicrotasks"
 TASKS = {"RunTask", "ThreadControllerImpl::RunTask"}
@@ -48,6 +48,22 @@ SHOP_SCRIPT = ('<script>(function(w,d){w.dataLayer=w.dataLayer||[];w.dataLayer.p
                '"purchase"});var f=d.getElementsByTagName("script")[0],j=d.createElement('
                '"script");j.type="text/plain";f.parentNode.insertBefore(j,f)})(window,document)'
                '</script>')
+
+
+# The least a loader must do before its iframe exists, measured beside it on the same pages:
+# evaluate a script and insert the frame (inline); a popup also asks the server whether to
+# show and reads the visitor's last showing (SPEC: the recontact period, in localStorage).
+# Served in place of /embed.js by the browser context.
+BARE = {
+    "inline": ('(function(d){var s=d.currentScript,f=d.createElement("iframe");'
+               'f.src=new URL(s.src).origin+"/w/"+s.dataset.survey;'
+               's.parentNode.insertBefore(f,s.nextSibling)})(document);'),
+    "popup": ('(function(d){var s=d.currentScript,w=new URL(s.src).origin+"/w/"+'
+              's.dataset.survey,x=new XMLHttpRequest;x.open("GET",w+"/settings");'
+              'x.onload=function(){var f=d.createElement("iframe");'
+              'try{localStorage["tevreden:"+s.dataset.survey]}catch(e){}f.src=w;'
+              'd.body.appendChild(f)};x.send()})(document);'),
+}
 
 
 def host_html(base: str, survey: str, mode: str, shop_script: bool = True) -> str:
@@ -116,8 +132,11 @@ def loader_ms(trace: list[dict], base: str) -> dict:
 
 
 def one_run(browser, base: str, survey: str, mode: str, shop_script: bool = True,
-            rate: float = SLOWDOWN) -> dict:
+            rate: float = SLOWDOWN, bare: bool = False) -> dict:
     context = browser.new_context(viewport={"width": 390, "height": 800})
+    if bare:
+        context.route(f"{base}/embed.js", lambda route: route.fulfill(
+            content_type="text/javascript", body=BARE[mode]))
     page = context.new_page()
     page.route(f"{HOST}/**", lambda route: route.fulfill(
         content_type="text/html", body=host_html(base, survey, mode, shop_script)))
@@ -154,7 +173,11 @@ def measure_in_browser(base: str, survey: str, executable: str | None = None) ->
         result["browser"] = browser.version
         for mode, page_mode, shop_script in (("popup", "popup", True), ("inline", "inline", True),
                                              ("popup_plain", "popup", False)):
-            runs = [one_run(browser, base, survey, page_mode, shop_script) for _ in range(RUNS)]
+            runs, bare = [], []
+            for _ in range(RUNS):  # the bare loader's pages interleaved with the loader's
+                runs.append(one_run(browser, base, survey, page_mode, shop_script))
+                if shop_script:
+                    bare.append(one_run(browser, base, survey, page_mode, bare=True))
             result[mode] = {
                 "runs": runs,
                 "layout_shift": max(r["layout_shift"] for r in runs),
@@ -163,6 +186,11 @@ def measure_in_browser(base: str, survey: str, executable: str | None = None) ->
                                "main_thread_ms", "to_frame_ms")},
                 "loader_js_ms_worst": max(r["loader_js_ms"] for r in runs),
             }
+            if bare:
+                result[mode]["bare"] = {"runs": bare, "loader_js_ms": statistics.median(
+                    r["loader_js_ms"] for r in bare)}
+                result[mode]["ratio_to_bare"] = (result[mode]["loader_js_ms"]
+                                                 / result[mode]["bare"]["loader_js_ms"])
         # The same work without the throttle, as thread CPU time (which other processes' time
         # does not stretch) times the slowdown; waits for the browser process are not in it.
         runs = [one_run(browser, base, survey, "popup", rate=1) for _ in range(RUNS)]

@@ -96,6 +96,58 @@ def test_the_loader_reads_the_visitors_storage_only_for_a_popup_it_may_show(
     expect(page.locator(FRAME)).to_have_count(0)
 
 
+def test_a_failed_settings_request_shows_nothing_and_a_later_show_works(page, live_server,
+                                                                        live_db, host_site):
+    survey = make_survey(host_site)
+    settings = f"{live_server.url}/w/{survey.id}/settings"
+    page.route(settings, lambda route: route.abort())
+    page.goto(host_page(host_site, live_server, survey, trigger="manual", mode="popup"))
+    page.evaluate("Tevreden.show()")
+    settle(page)
+    expect(page.locator(FRAME)).to_have_count(0)
+    page.route(settings, lambda route: route.fulfill(status=500, body="not json"))
+    page.evaluate("Tevreden.show()")
+    settle(page)
+    expect(page.locator(FRAME)).to_have_count(0)
+    assert stored(page) == []  # nothing was shown, so the visitor may still be asked
+
+    page.unroute(settings)
+    page.evaluate("Tevreden.show()")
+    shown_frame(page)
+    assert [key for key, _ in stored(page)] == [f"tevreden:{survey.id}"]
+
+
+def test_only_the_widgets_own_frame_resizes_or_closes_it(page, live_server, live_db,
+                                                         host_site):
+    survey = make_survey(host_site)
+    page.goto(host_page(host_site, live_server, survey, mode="popup"))
+    iframe, _ = shown_frame(page)
+    height = iframe.evaluate("e => e.style.height")
+    # Neither the shop page itself nor another frame of the widget's origin is the widget.
+    page.evaluate("""() => {
+        postMessage({tevreden: 'resize', height: 7}, '*');
+        postMessage({tevreden: 'close'}, '*');
+    }""")
+    src = iframe.get_attribute("src")
+    with page.expect_event("framenavigated", lambda frame: frame.url == src
+                           and frame.frame_element().get_attribute("name") == "other") as event:
+        page.evaluate("""src => {
+            const other = document.createElement('iframe');
+            other.name = 'other';
+            other.src = src;
+            document.body.append(other);
+        }""", src)
+    other = event.value
+    other.wait_for_load_state()
+    other.evaluate("""() => {
+        parent.postMessage({tevreden: 'resize', height: 7}, '*');
+        parent.postMessage({tevreden: 'close'}, '*');
+    }""")
+    page.wait_for_timeout(300)
+    expect(page.locator(FRAME)).to_have_count(1)
+    assert iframe.evaluate("e => e.style.height") == height
+
+
 def test_the_queue_stub_and_a_manual_trigger(page, live_server, live_db, host_site):
     survey = make_survey(host_site)
     page.goto(host_page(host_site, live_server, survey, head=STUB, trigger="manual",
