@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import http.client
 import json
 import logging
 import socket
 import ssl
 import urllib.error
-import urllib.request
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import current_app
 
@@ -80,17 +80,6 @@ def to_outbox(delivery: AlertDelivery, alert: Alert, response: Response,
         delivery.mark_sent(now)
 
 
-class NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect would turn the POST into a GET without the alert: it counts as a failure
-    (its status shown in the dashboard), and the owner sets the final URL."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
-OPENER = urllib.request.build_opener(NoRedirects)
-
-
 def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
@@ -99,29 +88,66 @@ class RefusedAddress(Exception):
     """The receiver's host resolves to an address webhooks never go to."""
 
 
-def check_receiver(url: str) -> None:
-    """Resolve the receiver's host and refuse link-local and special addresses (see
-    core.alerts.refused_address), whatever name points there."""
-    parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    found = socket.getaddrinfo(parts.hostname or "", port, proto=socket.IPPROTO_TCP)
-    if any(refused_address(str(address[4][0])) for address in found):
-        raise RefusedAddress(parts.hostname)
+def receiver_address(host: str, port: int) -> str:
+    """The receiver's host resolved once, refusing link-local and special addresses (see
+    core.alerts.refused_address) whatever name points there; the address to connect to, so
+    a name that changes its answer after the check (DNS rebinding) is not asked again."""
+    found = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    if not found or any(refused_address(str(address[4][0])) for address in found):
+        raise RefusedAddress(host)
+    return str(found[0][4][0])
+
+
+class PinnedHTTPConnection(http.client.HTTPConnection):
+    """An HTTP connection to an address resolved and checked beforehand; the Host header
+    still names the receiver."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+
+
+class PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """The same over TLS: the certificate is checked against the receiver's host name."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float):
+        self.tls = ssl.create_default_context()
+        super().__init__(host, port, timeout=timeout, context=self.tls)
+        self.address = address
+
+    def connect(self) -> None:
+        raw = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self.tls.wrap_socket(raw, server_hostname=self.host)
 
 
 def post_webhook(alert: Alert, response: Response) -> None:
-    """POST the signed JSON; anything but a 2xx answer raises."""
+    """POST the signed JSON to the address checked; anything but a 2xx answer raises. A
+    redirect is not followed (it would turn the POST into a GET without the alert): it counts
+    as a failure, shown in the dashboard, and the owner sets the final URL."""
     url = alert.webhook_url or ""
-    if urlsplit(url).scheme not in ("http", "https"):
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError("only http and https URLs are sent to")
-    check_receiver(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    address = receiver_address(parts.hostname, port)
     body = json.dumps(payload(alert, response), ensure_ascii=False).encode()
-    request = urllib.request.Request(url, data=body, method="POST", headers={
-        "Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT,
-        "X-Tevreden-Event": "response.alert",
-        "X-Tevreden-Signature": signature(alert.secret or "", body)})
-    with OPENER.open(request, timeout=TIMEOUT_SECONDS) as answer:
+    kind = PinnedHTTPSConnection if parts.scheme == "https" else PinnedHTTPConnection
+    connection = kind(parts.hostname, port, address, TIMEOUT_SECONDS)
+    try:
+        connection.request("POST", urlunsplit(("", "", parts.path or "/", parts.query, "")),
+                           body=body, headers={
+                               "Content-Type": "application/json; charset=utf-8",
+                               "User-Agent": USER_AGENT, "X-Tevreden-Event": "response.alert",
+                               "X-Tevreden-Signature": signature(alert.secret or "", body)})
+        answer = connection.getresponse()
         answer.read(1024)
+        if not 200 <= answer.status < 300:
+            raise urllib.error.HTTPError(url, answer.status, answer.reason, answer.headers, None)
+    finally:
+        connection.close()
 
 
 def describe(exc: Exception) -> str:

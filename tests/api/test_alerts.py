@@ -8,6 +8,8 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import socket
+import ssl
 
 import pytest
 
@@ -238,3 +240,70 @@ def test_a_webhook_is_never_sent_to_a_link_local_address(client, survey):
     assert time.monotonic() - started < 5  # refused before any connection is tried
     assert AlertDelivery.get().last_error == (
         "The receiver's address is not allowed: a link-local or special address.")
+
+
+def test_a_name_that_changes_its_answer_after_the_check_is_not_asked_again(
+        client, receiver, survey, monkeypatch):
+    """DNS rebinding: the host name is resolved once, and the checked address is the one
+    connected to, even if the name would point at a metadata service a moment later."""
+    import socket
+
+    port = receiver.server.server_address[1]
+    real = socket.getaddrinfo
+    answers = iter(["127.0.0.1"])
+
+    def rebinding(host, *args, **kwargs):
+        if host != "hooks.winkel.test":
+            return real(host, *args, **kwargs)
+        address = next(answers, "169.254.169.254")  # first the receiver, then the cloud's
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    Alert.issue(survey, "detractor", [], f"http://hooks.winkel.test:{port}/hook?shop=7")
+    give(client, survey, 1)
+    assert run_alerts(later())["sent"] == 1
+    [(headers, body)] = receiver.requests
+    assert headers["Host"] == f"hooks.winkel.test:{port}" and receiver.paths == ["/hook?shop=7"]
+    assert json.loads(body)["response"]["score"] == 1
+
+
+def resolve_as_receiver(monkeypatch, name: str) -> None:
+    """The receiver's host name points at 127.0.0.1, as a shop's DNS would point at it."""
+    real = socket.getaddrinfo
+
+    def resolver(host, port, *args, **kwargs):
+        if host != name:
+            return real(host, port, *args, **kwargs)
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", ("127.0.0.1", port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+
+
+@pytest.mark.parametrize("certified, delivered", [("hooks.winkel.test", True),
+                                                   ("andere-winkel.test", False)])
+def test_an_https_receiver_is_checked_against_its_host_name(client, survey, monkeypatch,
+                                                             tmp_path, certified, delivered):
+    """Connected by address, the TLS certificate is still checked against the URL's name
+    (trusted here through SSL_CERT_FILE, as a shop with its own CA would do)."""
+    import trustme
+
+    authority = trustme.CA()
+    authority.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert(certified).configure_cert(tls)
+    receiver = Receiver(tls=tls).start()
+    resolve_as_receiver(monkeypatch, "hooks.winkel.test")
+    try:
+        port = receiver.server.server_address[1]
+        Alert.issue(survey, "detractor", [], f"https://hooks.winkel.test:{port}/hook")
+        give(client, survey, 1)
+        result = run_alerts(later())
+        if delivered:
+            assert result["sent"] == 1 and len(receiver.requests) == 1
+        else:
+            assert result["failed"] == 1 and receiver.requests == []
+            assert AlertDelivery.get().last_error == (
+                "The receiver's HTTPS certificate is not valid.")
+    finally:
+        receiver.stop()
