@@ -36,7 +36,7 @@ TARGET_SCORE_RATIO = 1.5
 TARGET_EXPORT_RATIO = 0.5
 TARGET_MEMORY_MB = 50.0
 EXPORT_COLUMNS = ("id", "created_at", "score", "comment", "touchpoint", "segment", "reference",
-                  "language", "consent_at", "consent_version", "contact")
+                  "language", "themes", "followup", "consent_at", "consent_version", "contact")
 
 
 # ---------------------------------------------------------------- HTTP

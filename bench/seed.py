@@ -20,10 +20,13 @@ COMMENTS = [
     "=HYPERLINK(\"https://example.invalid\") is geen formule hier",
     "Vriendelijke klantenservice, probleem meteen opgelost. Één woord: top!",
 ]
+# The themes the tagger finds in each comment above, stored as the app stores them.
+COMMENT_THEMES = ['["delivery","packaging"]', None, '["payment"]', '["returns","website"]',
+                  '["delivery","service"]', None, '["service"]']
 # A realistic NPS spread: most answers 7–10, a long tail of detractors.
 NPS_WEIGHTS = [2, 1, 1, 2, 2, 4, 5, 10, 18, 25, 30]
 COLUMNS = ("survey_id", "score", "comment", "touchpoint", "segment", "language",
-           "created_at", "consent_at", "consent_version", "contact")
+           "created_at", "consent_at", "consent_version", "contact", "themes", "followup")
 
 
 def create_survey(database: Database, metric: str = "nps") -> dict:
@@ -54,12 +57,17 @@ def rows(survey: str, count: int, years: float = 2.0, seed: int = 1) -> Iterator
     scores = rng.choices(range(11), weights=NPS_WEIGHTS, k=count)
     for offset, score in zip(offsets, scores, strict=True):
         when = start + dt.timedelta(seconds=offset)
-        comment = rng.choice(COMMENTS) if rng.random() < 0.15 else None
+        said = rng.randrange(len(COMMENTS)) if rng.random() < 0.15 else None
         consented = rng.random() < 0.02
-        yield (survey, score, comment, rng.choice(TOUCHPOINTS), rng.choice(SEGMENTS),
+        # Unhappy or consented answers get a follow-up; most older ones were dealt with.
+        followup = (rng.choice(("open", "contacted", "resolved", "resolved"))
+                    if score <= 6 or consented else None)
+        yield (survey, score, None if said is None else COMMENTS[said],
+               rng.choice(TOUCHPOINTS), rng.choice(SEGMENTS),
                "nl" if rng.random() < 0.8 else "en", when,
                when if consented else None, 1 if consented else None,
-               f"klant{rng.randrange(10**6)}@example.nl" if consented else None)
+               f"klant{rng.randrange(10**6)}@example.nl" if consented else None,
+               None if said is None else COMMENT_THEMES[said], followup)
 
 
 def insert(database: Database, survey: str, count: int) -> float:

@@ -62,7 +62,9 @@ def errors(*statuses: str) -> dict:
 
 CSV_OK = {"200": {
     "description": "UTF-8 CSV, streamed. Columns: id, created_at, score, group (NPS: promotor, "
-                   "passief, criticaster), comment, touchpoint, segment, reference, language; "
+                   "passief, criticaster), comment, touchpoint, segment, reference, language, "
+                   "themes (the comment's theme ids, comma-separated; the names with "
+                   "`dialect=excel-nl`), followup (open, contacted, resolved or empty); "
                    "with an `export` token also consent_at, consent_version, contact. Cells a "
                    "spreadsheet would run as a formula start with a single quote.",
     "headers": {"Content-Disposition": {

@@ -10,25 +10,28 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from itertools import islice
 
 from .. import db as database
+from ..core.followups import CONTACTED, OPEN, RESOLVED
 from ..core.periods import TZ, iso, local_today
 from ..core.scoring import DETRACTOR, PASSIVE, PROMOTER, nps_group
-from ..models import Response, Survey
+from ..models import Response, Survey, survey_themes
 from ..schemas import TAG, slug
 from .counts import Filters, filtered_responses
 
 COLUMNS = ("id", "created_at", "score", "group", "comment", "touchpoint", "segment",
-           "reference", "language")
+           "reference", "language", "themes", "followup")
 CONTACT_COLUMNS = ("consent_at", "consent_version", "contact")
 # Dutch Excel users read the columns' names, in Dutch; times there are Amsterdam's.
 DUTCH_NAMES = {
     "id": "Nummer", "created_at": "Datum en tijd", "score": "Score", "group": "Groep",
     "comment": "Opmerking", "touchpoint": "Klantmoment", "segment": "Segment",
-    "reference": "Ordernummer", "language": "Taal", "consent_at": "Toestemming gegeven op",
+    "reference": "Ordernummer", "language": "Taal", "themes": "Thema's",
+    "followup": "Opvolging", "consent_at": "Toestemming gegeven op",
     "consent_version": "Versie toestemmingstekst", "contact": "E-mailadres",
 }
 # What a spreadsheet would run as a formula (OWASP's CSV injection list), with the full-width
@@ -42,6 +45,9 @@ SKIPPED = ("".join(map(chr, range(0x21))) + "".join(map(chr, range(0x7f, 0xa1)))
 _FORMULA = frozenset(FORMULA_STARTS + "\t\r")  # a tab or CR first is refused outright
 _SUSPECT = _FORMULA | frozenset(SKIPPED)  # one set lookup decides for almost every cell
 GROUP_NAMES = {PROMOTER: "promotor", PASSIVE: "passief", DETRACTOR: "criticaster"}
+# The follow-up's state as the dashboard's inbox names it in Dutch; the standard file keeps
+# the API's values (open, contacted, resolved).
+DUTCH_FOLLOWUPS = {OPEN: "Open", CONTACTED: "Contact opgenomen", RESOLVED: "Opgelost"}
 NPS_GROUPS = {score: GROUP_NAMES[nps_group(score)] for score in range(11)}
 BATCH = 500  # rows fetched per round trip from a server-side cursor
 STEP = 16  # rows per csv.writerows call: cheap calls, yet pieces stay near CHUNK
@@ -131,17 +137,31 @@ def _as_datetime(value: dt.datetime | str) -> dt.datetime:
     return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
 
 
-def row_formatter(metric: str, dialect: str, with_contact: bool) -> Callable[[tuple], list]:
-    """A function from a stored row to its CSV cells; the choices are made once per file."""
-    when = dutch_time if dialect == "excel-nl" else iso_time
+def row_formatter(metric: str, dialect: str, with_contact: bool,
+                  theme_names: dict[str, str] | None = None) -> Callable[[tuple], list]:
+    """A function from a stored row to its CSV cells; the choices are made once per file.
+
+    Themes are listed by id, or for Dutch Excel by the names in `theme_names` (an id no
+    longer among the survey's themes by itself)."""
+    dutch = dialect == "excel-nl"
+    when = dutch_time if dutch else iso_time
     groups = NPS_GROUPS if metric == "nps" else {}
+    names = (theme_names or {}) if dutch else {}
+    followups = DUTCH_FOLLOWUPS if dutch else {}
+
+    @lru_cache(maxsize=1024)  # answers share a few combinations of themes
+    def themes_of(stored: str | None) -> str:
+        if not stored:
+            return ""
+        return neutralise(", ".join(names.get(theme, theme) for theme in json.loads(stored)))
 
     def cells_of(row: tuple) -> list:
         (id_, created_at, score, comment, touchpoint, segment, reference, language,
-         consent_at, consent_version, contact) = row
+         themes, followup, consent_at, consent_version, contact) = row
         out = [id_, when(created_at), score, groups.get(score, ""), neutralise(comment),
                neutralise(touchpoint), neutralise(segment), neutralise(reference),
-               neutralise(language)]
+               neutralise(language), themes_of(themes),
+               followups.get(followup, followup or "")]
         if with_contact:
             out += [when(consent_at), "" if consent_version is None else consent_version,
                     neutralise(contact)]
@@ -150,13 +170,15 @@ def row_formatter(metric: str, dialect: str, with_contact: bool) -> Callable[[tu
     return cells_of
 
 
-def cells(row: tuple, metric: str, dialect: str, with_contact: bool) -> list:
-    return row_formatter(metric, dialect, with_contact)(row)
+def cells(row: tuple, metric: str, dialect: str, with_contact: bool,
+          theme_names: dict[str, str] | None = None) -> list:
+    return row_formatter(metric, dialect, with_contact, theme_names)(row)
 
 
 FIELDS = (Response.id, Response.created_at, Response.score, Response.comment,
           Response.touchpoint, Response.segment, Response.reference, Response.language,
-          Response.consent_at, Response.consent_version, Response.contact)
+          Response.themes, Response.followup, Response.consent_at, Response.consent_version,
+          Response.contact)
 
 
 def stored_rows(survey: Survey, filters: Filters) -> Iterator[tuple]:
@@ -184,7 +206,9 @@ def csv_lines(survey: Survey, filters: Filters, dialect: str = "standard",
     if dialect == "excel-nl":
         buffer.write("\ufeff")  # the byte-order mark tells Excel the file is UTF-8
     writer.writerow(header(with_contact, dialect))
-    cells_of = row_formatter(survey.metric, dialect, with_contact)
+    theme_names = ({theme.id: theme.name_nl for theme in survey_themes(survey)}
+                   if dialect == "excel-nl" else None)
+    cells_of = row_formatter(survey.metric, dialect, with_contact, theme_names)
     rows = stored_rows(survey, filters)
     while batch := list(islice(rows, STEP)):
         writer.writerows(map(cells_of, batch))

@@ -12,7 +12,7 @@ from tests.api.apiutil import answer, answers, bearer
 from tests.helpers import assert_error
 
 BASIC = ["id", "created_at", "score", "group", "comment", "touchpoint", "segment", "reference",
-         "language"]
+         "language", "themes", "followup"]
 CONTACT = ["consent_at", "consent_version", "contact"]
 
 
@@ -35,31 +35,36 @@ def parse(response, delimiter=","):
 
 def test_standard_dialect(client, make, survey):
     answer(survey, 9, "2026-05-04 23:30", comment='Snel, "netjes" en\nop tijd',
-           touchpoint="checkout", segment="nieuw", reference="A-1001")
-    answer(survey, 5, "2026-05-05 10:00")
+           touchpoint="checkout", segment="nieuw", reference="A-1001",
+           themes=["delivery", "price"])
+    answer(survey, 5, "2026-05-05 10:00", followup="contacted")
     response = download(client, survey, make.token(survey.site))
     assert response.mimetype == "text/csv" and response.mimetype_params["charset"] == "utf-8"
     assert not response.get_data().startswith(b"\xef\xbb\xbf")
     rows = parse(response)
     assert rows[0] == BASIC
     assert rows[1][1:] == ["2026-05-04T21:30:00Z", "9", "promotor", 'Snel, "netjes" en\nop tijd',
-                           "checkout", "nieuw", "A-1001", "nl"]
-    assert rows[2][2:4] == ["5", "criticaster"] and len(rows) == 3
+                           "checkout", "nieuw", "A-1001", "nl", "delivery, price", ""]
+    assert rows[2][2:4] == ["5", "criticaster"] and rows[2][-2:] == ["", "contacted"]
+    assert len(rows) == 3
 
 
 def test_excel_nl_dialect_opens_in_columns(client, make, survey):
-    answer(survey, 7, "2026-05-04 23:30", comment="Prima; al duurde het 1,5 dag")
+    answer(survey, 7, "2026-05-04 23:30", comment="Prima; al duurde het 1,5 dag",
+           themes=["delivery"], followup="resolved")
     answer(survey, 10, "2026-01-15 09:05")
     response = download(client, survey, make.token(survey.site), "?dialect=excel-nl")
     raw = response.get_data()
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads UTF-8
     text = raw.decode("utf-8-sig")
     assert text.splitlines()[0] == ("Nummer;Datum en tijd;Score;Groep;Opmerking;Klantmoment;"
-                                    "Segment;Ordernummer;Taal")
+                                    "Segment;Ordernummer;Taal;Thema's;Opvolging")
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     # Oldest first; Amsterdam wall-clock time, day first.
     assert [r[1] for r in rows[1:]] == ["15-01-2026 09:05", "04-05-2026 23:30"]
     assert rows[2][3:5] == ["passief", "Prima; al duurde het 1,5 dag"]
+    # Themes by the names the owner reads in the dashboard, the follow-up as the inbox says.
+    assert rows[2][-2:] == ["Levering", "Opgelost"] and rows[1][-2:] == ["", ""]
 
 
 def test_csat_and_ces_have_no_nps_group(client, make):
@@ -84,7 +89,7 @@ def test_cells_that_would_run_as_formulas_are_neutralised(client, make, survey, 
                            delimiter=";" if dialect == "excel-nl" else ","))
     comments = [row[4] for row in rows[1:]]
     assert comments == ["'" + t for t in dangerous] + ["Gewoon goed - echt waar = top"]
-    assert rows[1][7] == "'=1+1" and rows[1][11] == "'=cmd|' /C calc'!A0@x.nl"
+    assert rows[1][7] == "'=1+1" and rows[1][-1] == "'=cmd|' /C calc'!A0@x.nl"
     for row in rows[1:]:
         assert not row[4].startswith(("=", "+", "-", "@", "\t", "\r"))
     assert rows[-1][6] == "vast"

@@ -46,12 +46,14 @@ def test_neutralise(value, shown):
 
 
 ROW = (7, dt.datetime(2026, 5, 4, 21, 30), 9, "=2+2", "checkout", None, "A-1", "nl",
-       dt.datetime(2026, 1, 15, 8, 0), 2, "-klant@example.nl")
+       '["delivery","fietsen"]', "contacted", dt.datetime(2026, 1, 15, 8, 0), 2,
+       "-klant@example.nl")
 
 
 def test_cells_standard():
     assert cells(ROW, "nps", "standard", False) == [
-        7, "2026-05-04T21:30:00Z", 9, "promotor", "'=2+2", "checkout", "", "A-1", "nl"]
+        7, "2026-05-04T21:30:00Z", 9, "promotor", "'=2+2", "checkout", "", "A-1", "nl",
+        "delivery, fietsen", "contacted"]
     assert cells(ROW, "nps", "standard", True)[-3:] == [
         "2026-01-15T08:00:00Z", 2, "'-klant@example.nl"]
 
@@ -73,6 +75,21 @@ def test_other_metrics_have_no_group():
     assert cells((1, ROW[1], 5, *ROW[3:]), "csat", "standard", False)[3] == ""
 
 
+def test_themes_and_follow_up_in_dutch_excel():
+    names = {"delivery": "Levering"}
+    row = cells(ROW, "nps", "excel-nl", False, names)
+    # A theme the owner has since removed keeps its id; the state reads as the inbox's.
+    assert row[-2:] == ["Levering, fietsen", "Contact opgenomen"]
+    empty = cells((*ROW[:8], None, None, *ROW[10:]), "nps", "excel-nl", False, names)
+    assert empty[-2:] == ["", ""]
+    assert header(False, "excel-nl")[-2:] == ("Thema's", "Opvolging")
+
+
+def test_a_theme_name_cannot_run_as_a_formula():
+    assert cells(ROW, "nps", "excel-nl", False, {"delivery": "=Levering"})[-2] == (
+        "'=Levering, fietsen")
+
+
 def test_dialects_round_trip():
     for name, delimiter in (("standard", ","), ("excel-nl", ";")):
         out = io.StringIO(newline="")
@@ -80,4 +97,4 @@ def test_dialects_round_trip():
         writer.writerow(header(True))
         writer.writerow(cells(ROW, "nps", name, True))
         rows = list(csv.reader(io.StringIO(out.getvalue(), newline=""), delimiter=delimiter))
-        assert rows[0][-1] == "contact" and rows[1][4] == "'=2+2" and len(rows[1]) == 12
+        assert rows[0][-1] == "contact" and rows[1][4] == "'=2+2" and len(rows[1]) == 14
