@@ -39,8 +39,17 @@ def previewed_survey(survey_id: str) -> Survey:
     return survey
 
 
+WHY_FIELDS = tuple(f"why_{group}" for group in Survey.WHY_QUESTIONS)
+
+
+def typed_whys() -> dict[str, str]:
+    """The "why?" questions typed on the settings page (in the preview's language), carried
+    from step to step of the preview."""
+    return {name: request.args[name][:300] for name in WHY_FIELDS if name in request.args}
+
+
 def preview_action(survey: Survey) -> str:
-    return url_for(".answer", survey=survey.id, mode=g.mode, lang=g.lang)
+    return url_for(".answer", survey=survey.id, mode=g.mode, lang=g.lang, **typed_whys())
 
 
 def unsaved(survey: Survey) -> dict:
@@ -67,9 +76,34 @@ def page(survey: str):
         survey, "", preview=True, action=preview_action(survey)), **unsaved(survey)})
 
 
+def not_recorded(survey: Survey) -> FlaskResponse:
+    return render_step("_preview.html", message=_("This is a preview: nothing was recorded."),
+                       again=url_for(".page", survey=survey.id, mode=g.mode, lang=g.lang,
+                                     **typed_whys()))
+
+
 @bp.post("/w/<survey>/preview")
 def answer(survey: str):
-    """A preview's answer: said not to be recorded, and not recorded."""
+    """A preview's score: the second step a visitor with that score gets (the "why?" as
+    typed on the settings page, else as saved), recording nothing."""
     survey = previewed_survey(survey)
-    return render_step("_preview.html", message=_("This is a preview: nothing was recorded."),
-                       again=url_for(".page", survey=survey.id, mode=g.mode, lang=g.lang))
+    low, high = SCALES[survey.metric]
+    score = request.form.get("score", "")
+    if not (score.isdigit() and low <= int(score) <= high):
+        return not_recorded(survey)
+    group = answer_group(survey.metric, int(score))
+    typed = request.args.get(f"why_{group}")
+    own = survey.own_why_question(group, g.lang) if typed is None else typed.strip() or None
+    consent = survey.consent_text() if survey.consent_mode == "optional" else None
+    return render_step("_details.html", preview=True, response={"score": int(score)},
+                       values={}, own_why=own, why=survey.standard_why_question(group, g.lang),
+                       action=url_for(".details", survey=survey.id, mode=g.mode, lang=g.lang,
+                                      **typed_whys()),
+                       consent_text=consent and (consent.text_en if g.lang == "en"
+                                                 else consent.text_nl))
+
+
+@bp.post("/w/<survey>/preview/details")
+def details(survey: str):
+    """The preview's second step sent: said not to be recorded, and not recorded."""
+    return not_recorded(previewed_survey(survey))

@@ -46,7 +46,11 @@ def test_a_preview_never_records_an_answer(client, make):
     answered = client.post(action.replace("&amp;", "&"), data={"token": token, "score": "9"},
                            headers=HTMX)
     assert answered.status_code == 200
-    assert "Dit is een voorbeeld: er is niets opgeslagen." in answered.get_data(as_text=True)
+    details = re.search(r'<form id="details"[^>]* action="([^"]+)"',
+                        answered.get_data(as_text=True)).group(1)
+    assert "/preview/details" in details
+    sent = client.post(details.replace("&amp;", "&"), data={"comment": "Top"}, headers=HTMX)
+    assert "Dit is een voorbeeld: er is niets opgeslagen." in sent.get_data(as_text=True)
     # Sent to the real answer route instead, the preview's empty token is refused.
     refused = client.post(f"/w/{survey.id}/responses", json={"token": token, "score": 9},
                           headers=JSON)
@@ -77,3 +81,41 @@ def test_the_preview_shows_unsaved_wording_and_colours_without_storing_them(clie
     assert "Opgeslagen vraag?" in saved
     reread = type(survey).get_by_id(survey.id)
     assert (reread.question_nl, reread.scale_colours) == ("Opgeslagen vraag?", False)
+
+
+def test_a_previewed_score_shows_its_second_step_and_records_nothing(client, make):
+    survey = make.survey(make.site(origins=[SHOP]), consent_mode="optional",
+                         why_detractors_nl="Wat ging er mis met uw bestelling?")
+    base = f"/w/{survey.id}/preview?mode=inline&lang=nl"
+    html = client.get(base).get_data(as_text=True)
+    action = re.search(r'<form id="answer"[^>]* action="([^"]+)"', html).group(1)
+    low = client.post(action.replace("&amp;", "&"), data={"token": "", "score": "3"},
+                      headers=HTMX).get_data(as_text=True)
+    # The owner's own "why?" for a detractor, as visitors with that score get it.
+    assert "Wat ging er mis met uw bestelling? (optioneel)" in low
+    assert "Voorbeeld: antwoorden hier worden niet opgeslagen." in low
+    assert 'name="consent"' in low  # the consent box too, as the survey asks it
+    high = client.post(action.replace("&amp;", "&"), data={"token": "", "score": "10"},
+                       headers=HTMX).get_data(as_text=True)
+    assert "Wat beviel je het meest? (optioneel)" in high  # the standard question
+    details = re.search(r'<form id="details"[^>]* action="([^"]+)"', low).group(1)
+    sent = client.post(details.replace("&amp;", "&"), headers=HTMX, data={
+        "comment": "Te laat", "consent": "yes", "contact": "klant@example.nl"})
+    assert "Dit is een voorbeeld: er is niets opgeslagen." in sent.get_data(as_text=True)
+    nonsense = client.post(action.replace("&amp;", "&"), data={"score": "99"}, headers=HTMX)
+    assert "Dit is een voorbeeld: er is niets opgeslagen." in nonsense.get_data(as_text=True)
+    assert Response.select().count() == 0
+
+
+def test_the_preview_carries_unsaved_why_questions_to_its_second_step(client, make):
+    survey = make.survey(make.site(origins=[SHOP]), why_promoters_en="Saved: what was good?")
+    base = f"/w/{survey.id}/preview?mode=inline&lang=en&why_promoters=Typed:+what+was+great%3F"
+    html = client.get(base).get_data(as_text=True)
+    action = re.search(r'<form id="answer"[^>]* action="([^"]+)"', html).group(1)
+    step = client.post(action.replace("&amp;", "&"), data={"score": "9"}, headers=HTMX)
+    text = step.get_data(as_text=True)
+    assert "Typed: what was great? (optional)" in text and "Saved:" not in text
+    emptied = client.post(f"/w/{survey.id}/preview?mode=inline&lang=en&why_promoters=",
+                          data={"score": "9"}, headers=HTMX).get_data(as_text=True)
+    assert "What did you like most? (optional)" in emptied  # emptied: the standard one
+    assert type(survey).get_by_id(survey.id).why_promoters_en == "Saved: what was good?"

@@ -44,13 +44,20 @@
     var url = new URL(frame.getAttribute("src"), window.location.href);
     if (question) { url.searchParams.set("question", question.value); }
     if (colours) { url.searchParams.set("scale_colours", colours.checked ? "1" : "0"); }
+    // The "why?" questions in the preview's language, shown once a score is chosen there.
+    var lang = url.searchParams.get("lang") === "en" ? "en" : "nl";
+    ["promoters", "passives", "detractors"].forEach(function (group) {
+      var why = document.getElementById("why_" + group + "_" + lang);
+      if (why) { url.searchParams.set("why_" + group, why.value); }
+    });
     if (url.href !== frame.src) { frame.src = url.href; }
   }
   function previewInput(event) {
     var frame = document.querySelector("iframe[data-live-preview]");
     var target = event.target;
     if (!frame || !target || (target.id !== frame.getAttribute("data-question-field") &&
-                              target.id !== "scale_colours")) { return; }
+                              target.id !== "scale_colours" &&
+                              !/^why_[a-z]+_(nl|en)$/.test(target.id))) { return; }
     clearTimeout(waiting);
     waiting = setTimeout(refreshPreview, 400);
   }
