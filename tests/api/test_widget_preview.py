@@ -94,6 +94,7 @@ def test_a_previewed_score_shows_its_second_step_and_records_nothing(client, mak
     # The owner's own "why?" for a detractor, as visitors with that score get it.
     assert "Wat ging er mis met uw bestelling? (optioneel)" in low
     assert "Voorbeeld: antwoorden hier worden niet opgeslagen." in low
+    assert "Je score 3 zou nu worden opgeslagen." in low and "is opgeslagen" not in low
     assert 'name="consent"' in low  # the consent box too, as the survey asks it
     high = client.post(action.replace("&amp;", "&"), data={"token": "", "score": "10"},
                        headers=HTMX).get_data(as_text=True)
