@@ -28,6 +28,33 @@ def deliveries(survey: Survey) -> list[AlertDelivery]:
                 .order_by(AlertDelivery.id.desc()).limit(RECENT))
 
 
+def delivery_states(deliveries: list[AlertDelivery]) -> dict[int, dict]:
+    """Where each delivery really is: a webhook's own state; an e-mail alert is done once its
+    mails are in the outbox, so from then on what counts is the fate of those mails (to the
+    alert's addresses; a sent or refused mail no longer holds its address, so those count
+    for every e-mail alert of the answer), not "sent"."""
+    queued = {d.response_id for d in deliveries if d.channel == "email" and d.status == "sent"}
+    mails: dict[int, list[OutboxMail]] = {}
+    if queued:
+        for mail in (OutboxMail.select(OutboxMail.response, OutboxMail.recipient,
+                                       OutboxMail.status, OutboxMail.sent_at,
+                                       OutboxMail.next_attempt_at)
+                     .where(OutboxMail.response.in_(queued), OutboxMail.kind == "alert")):
+            mails.setdefault(mail.response_id, []).append(mail)
+    states = {}
+    for delivery in deliveries:
+        if delivery.channel == "email" and delivery.status == "sent":
+            addresses = set(delivery.alert.emails)
+            state = mail_state([m for m in mails.get(delivery.response_id, [])
+                                if m.recipient is None or m.recipient in addresses])
+            states[delivery.id] = {**state, "outbox": True}
+        else:
+            states[delivery.id] = {"status": delivery.status, "outbox": False,
+                                   "when": delivery.sent_at if delivery.status == "sent"
+                                   else delivery.next_attempt_at}
+    return states
+
+
 def alerts_page(survey: Survey, status: int = 200, **context):
     context.setdefault("errors", {})
     context.setdefault("values", {"kind": "detractor"})
@@ -36,9 +63,10 @@ def alerts_page(survey: Survey, status: int = 200, **context):
     webhooks = {alert.id: alert.webhook_url if whole else webhook_origin(alert.webhook_url)
                 for alert in alerts if alert.webhook_url}
     low, high = SCALES[survey.metric]
+    recent = deliveries(survey)
     return render_template("dashboard/alerts.html", survey=survey, alerts=alerts,
-                           webhooks=webhooks,
-                           deliveries=deliveries(survey), kinds=KINDS, low=low, high=high,
+                           webhooks=webhooks, deliveries=recent,
+                           states=delivery_states(recent), kinds=KINDS, low=low, high=high,
                            deleted=request.args.get("deleted") == "1", **context), status
 
 
@@ -102,12 +130,8 @@ def answer(survey_id: str, response_id: int):
                               "period has passed."))
     sent = list(AlertDelivery.select(AlertDelivery, Alert).join(Alert)
                 .where(AlertDelivery.response == found).order_by(AlertDelivery.id))
-    # An e-mail alert is done once its mails are in the outbox: what counts is their fate.
-    mails = list(OutboxMail.select(OutboxMail.status, OutboxMail.sent_at,
-                                   OutboxMail.next_attempt_at)
-                 .where(OutboxMail.response == found, OutboxMail.kind == "alert"))
     return render_template("dashboard/answer.html", survey=survey, response=found,
-                           deliveries=sent, mails=mail_state(mails),
+                           deliveries=sent, states=delivery_states(sent),
                            followup=status_names().get(found.followup),
                            reply=reply_link(survey, found))
 

@@ -163,3 +163,25 @@ def test_the_alerts_page_says_when_their_mails_cannot_go(app, client, survey):
         as_text=True)  # a webhook needs no mail server
     Alert.issue(survey, "detractor", ["team@example.nl"], None)
     assert "geen mailserver ingesteld" in client.get(alerts_url(survey)).get_data(as_text=True)
+
+
+def test_the_alerts_page_shows_a_mail_waiting_in_the_outbox_not_as_sent(app, client, survey):
+    """An e-mail alert's delivery is done once its mail is in the outbox; the page says where
+    the mail is, and which alert each row is (two alerts can fire for one answer)."""
+    from server.jobs.alerts import run_alerts
+    from server.models import OutboxMail, utcnow
+    from tests.api.test_alerts import later
+
+    app.config["SMTP_URL"] = None
+    Alert.issue(survey, "detractor", ["team@example.nl"], None)
+    Alert.issue(survey, "keyword:laat", [], "http://127.0.0.1:9/nobody")
+    response = answer(survey, 2, comment="Te laat", created_at=utcnow())
+    run_alerts(later())
+    html = client.get(alerts_url(survey)).get_data(as_text=True)
+    rows = html.split('<tbody>')[1].split('</tbody>')[0]
+    assert "in het postvak uit, volgende poging" in rows and "verstuurd" not in rows
+    assert "team@example.nl · een criticaster" in rows
+    assert "http://127.0.0.1:9/nobody · de opmerking bevat" in rows
+    OutboxMail.get(OutboxMail.response == response.id).mark_sent(utcnow())
+    html = client.get(alerts_url(survey)).get_data(as_text=True)
+    assert "verstuurd" in html.split('<tbody>')[1] and "postvak uit, volgende" not in html
