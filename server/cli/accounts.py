@@ -90,7 +90,9 @@ def add_member_cmd(app: Flask, site_ref: str, email: str, role: str):
         member, outcome = add_member(site, email, role)
     except MemberProblem as exc:
         raise Failure(str(exc)) from None
-    told = {"added": "a link to set a password is in the outbox",
+    told = {"added": ("they log in with their own password; a mail telling them is in the "
+                      "outbox" if member.owner.has_password
+                      else "a link to set a password is in the outbox"),
             "changed": "the role is changed", "unchanged": "already a member with this role"}
     return ({"id": member.id, "site": site.id, "email": member.owner.email, "role": role,
              "mailed": outcome == "added"},

@@ -30,6 +30,8 @@ def add(site_id: int):
         field, message = problems[exc.code]
         return settings_page(site, 422, member_values={"email": email, "role": role},
                              member_errors={field: message})
+    if outcome == "added" and member.owner.has_password:
+        outcome = "joined"  # an existing login: the mail tells them, no password to choose
     return redirect(url_for("dashboard.sites.site_settings", site_id=site.id,
                             member=member.owner.email, outcome=outcome) + "#members")
 

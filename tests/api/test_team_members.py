@@ -171,6 +171,16 @@ def test_the_owner_adds_and_removes_a_member(client, team):
     assert Owner.by_email("collega@example.nl") is not None  # the login stays
 
 
+def test_adding_someone_who_already_has_a_login_says_so(client, make, team):
+    make.owner("winkelier@example.nl")  # an owner of another shop, with a password
+    sign_in(client, team["owner"])
+    added = post(client, f"/dashboard/sites/{team['site'].id}/members",
+                 {"email": "winkelier@example.nl", "role": "viewer"})
+    page = client.get(added.headers["Location"]).get_data(as_text=True)
+    assert "winkelier@example.nl is toegevoegd en logt in met het bestaande wachtwoord" in page
+    assert "om een wachtwoord te kiezen" not in page
+
+
 def test_adding_refuses_a_bad_address_and_the_owner_himself(client, team):
     sign_in(client, team["owner"])
     site_id = team["site"].id
