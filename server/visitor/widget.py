@@ -238,7 +238,9 @@ def details(survey: str, receipt: str):
     use_language(request.args.get("lang"), response.language)
     if not response.second_step_open():
         raise ApiError(403, too_late())
-    return render_step("_details.html", **details_context(response, receipt))
+    # Opened again from the receipt: the comment given is there to change, not to overwrite.
+    given = {"comment": response.comment} if response.comment else None
+    return render_step("_details.html", **details_context(response, receipt, given))
 
 
 @bp.post("/w/<survey>/responses/<receipt>")

@@ -143,3 +143,26 @@ def test_receipts_survive_a_key_rotation(app, client, given):
     app.config["SECRET_KEYS"] = ["a-brand-new-key-" + "y" * 32, *app.config["SECRET_KEYS"]]
     assert client.get(f"/r/{receipt}").status_code == 200
     assert receipt_for(response) != receipt
+
+
+def test_a_comment_given_is_changed_from_the_receipt_not_overwritten_blindly(client, survey,
+                                                                            given):
+    response, receipt = given
+    page = client.get(f"/r/{receipt}").get_data(as_text=True)
+    assert "Wijzig je opmerking" in page and "Voeg een opmerking toe" not in page
+    form = client.get(f"/w/{survey.id}/responses/{receipt}").get_data(as_text=True)
+    # The comment given is in the box, to change, and the counter counts it.
+    assert ">Goede &lt;b&gt;service&lt;/b&gt;</textarea>" in form
+    assert "<span data-count>20</span>/2000" in form
+    changed = client.post(f"/w/{survey.id}/responses/{receipt}", headers=JSON,
+                          json={"comment": "Goede service, snelle levering"})
+    assert changed.status_code == 200
+    assert Response.get_by_id(response.id).comment == "Goede service, snelle levering"
+
+
+def test_an_answer_without_a_comment_offers_to_add_one(client, survey):
+    created = answer(client, survey, score=9).get_json()
+    receipt = created["receipt"].rsplit("/", 1)[1]
+    assert "Voeg een opmerking toe" in client.get(f"/r/{receipt}").get_data(as_text=True)
+    form = client.get(f"/w/{survey.id}/responses/{receipt}").get_data(as_text=True)
+    assert "></textarea>" in form
