@@ -7,7 +7,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from ..api.alert_schemas import AlertBody
+from ..api.alert_schemas import MAX_EMAILS, AlertBody
 from ..core.alerts import webhook_origin
 from ..core.scoring import SCALES
 from ..errors import ApiError
@@ -75,14 +75,29 @@ def form_rule(form) -> str:
     return f"{kind}:{value}" if kind in ("score-at-most", "keyword") else kind
 
 
-def form_messages(error: ValidationError, survey: Survey) -> dict[str, str]:
+def emails_message(error: ValidationError, emails: list[str]) -> str:
+    """What is wrong with the addresses: the first one that is not an address, too many,
+    or none at all (nor a webhook)."""
+    wrong = error.normalized_messages().get("emails")
+    if isinstance(wrong, dict):  # by position: the addresses that are not addresses
+        index = min(key for key in wrong if isinstance(key, int))
+        return _("“%(address)s” is not an e-mail address. Enter one address per line.",
+                 address=emails[index][:254])
+    if len(emails) > MAX_EMAILS:
+        return _("Enter at most %(count)s e-mail addresses (you entered %(given)s).",
+                 count=MAX_EMAILS, given=len(emails))
+    return _("Enter at least one e-mail address, one per line, or a webhook.")
+
+
+def form_messages(error: ValidationError, survey: Survey,
+                  emails: list[str] | None = None) -> dict[str, str]:
     """One sentence per field of the form, in the owner's language."""
     low, high = SCALES[survey.metric]
     found = {str(key).split(".")[0] for key in error.normalized_messages()}
     sentences = {
         "when": ("value", _("For a score, enter a whole number from %(low)s to %(high)s; for "
                             "a keyword, a word of at most 64 characters.", low=low, high=high)),
-        "emails": ("emails", _("Enter up to 10 e-mail addresses, one per line, or a webhook.")),
+        "emails": ("emails", emails_message(error, emails or [])),
         "webhook_url": ("webhook_url", _("Enter a URL starting with https:// or http://, or "
                                          "leave it empty.")),
     }
@@ -102,7 +117,7 @@ def alerts(survey_id: str):
             "when": form_rule(request.form), "emails": emails,
             "webhook_url": request.form.get("webhook_url", "").strip() or None})
     except ValidationError as exc:
-        return alerts_page(survey, 422, errors=form_messages(exc, survey),
+        return alerts_page(survey, 422, errors=form_messages(exc, survey, emails),
                            values=request.form.to_dict())
     created = Alert.issue(survey, data["when"], data["emails"], data["webhook_url"])
     return alerts_page(survey, 201, created=created)

@@ -50,8 +50,14 @@ def test_a_bad_alert_names_its_fields(client, survey):
     assert refused.status_code == 422 and Alert.select().count() == 0
     assert 'id="value-error"' in html and "van 0 tot 10" in html
     assert 'id="emails-error"' in html and 'id="webhook_url-error"' in html
+    assert "“geen-adres” is geen e-mailadres." in html  # which address, not "at most 10"
     nothing = post(client, alerts_url(survey), {"kind": "detractor"})
     assert nothing.status_code == 422 and 'id="emails-error"' in nothing.get_data(as_text=True)
+    assert "Vul minstens één e-mailadres in" in nothing.get_data(as_text=True)
+    many = post(client, alerts_url(survey), {"kind": "detractor", "emails": "\n".join(
+        f"team{n}@example.nl" for n in range(11))})
+    assert "Vul hoogstens 10 e-mailadressen in (u vulde er 11 in)." in many.get_data(
+        as_text=True)
 
 
 def test_deleting_an_alert(client, survey):
