@@ -191,3 +191,10 @@ def test_the_alerts_page_shows_a_mail_waiting_in_the_outbox_not_as_sent(app, cli
     OutboxMail.get(OutboxMail.response == response.id).mark_sent(utcnow())
     html = client.get(alerts_url(survey)).get_data(as_text=True)
     assert "verstuurd" in html.split('<tbody>')[1] and "postvak uit, volgende" not in html
+
+
+def test_the_language_switch_after_a_refused_form_stays_on_the_page(client, survey):
+    refused = post(client, alerts_url(survey), {"kind": "detractor"})
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert f'href="{alerts_url(survey)}?lang=en" lang="en"' in html
