@@ -129,6 +129,12 @@ def test_charts_and_the_comment_search_are_legible_at_any_width(
         assert sizes and min(sizes) >= 11.5, (query, sizes)
         assert page.evaluate(OVERFLOW) == 0
         assert page.evaluate(CUT_OFF_MESSAGES) == []
+        if query == "?period=all":  # the trend opens on its latest period, scrolled or not
+            last = page.locator("#trend-title").locator("xpath=..").locator(
+                "circle.chart-point:has(title)").last.bounding_box()
+            frame = page.locator(".chart-frame[aria-labelledby='trend-title']").bounding_box()
+            assert frame["x"] <= last["x"] and last["x"] + last["width"] <= (
+                frame["x"] + frame["width"]), (last, frame)
     page.goto(f"{live_server.url}/dashboard/surveys/{survey.id}/comments")
     box = page.locator("#search-q").bounding_box()
     assert box["height"] >= 44 and box["width"] >= 200, box

@@ -23,6 +23,11 @@
   }
 
   function setUp(root) {
+    // A trend drawn wider than a phone opens on its latest periods (the frame scrolls back).
+    var trends = root.querySelectorAll(".chart-frame[aria-labelledby='trend-title']");
+    for (var t = 0; t < trends.length; t++) {
+      trends[t].scrollLeft = trends[t].scrollWidth;
+    }
     var buttons = root.querySelectorAll("[data-copy]");
     for (var i = 0; i < buttons.length; i++) {
       // Shown only when this script runs; without JavaScript the text can be selected by hand.
