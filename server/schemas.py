@@ -115,6 +115,12 @@ def slug(value: str) -> str:
     return tag or value
 
 
+def touchpoint_name(tag: str) -> str:
+    """A touchpoint's tag as people read it: 'na-de-levering' becomes 'Na de levering'."""
+    words = tag.replace("-", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
 class SurveySchema(Schema):
     """Survey settings; partial loads update an existing survey."""
 

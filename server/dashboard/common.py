@@ -171,12 +171,6 @@ def margin_words(metric: str, value: float | None) -> str:
     return _("%(margin)s points, 95%% confidence", margin=margin_text(metric, value))
 
 
-def touchpoint_name(slug: str) -> str:
-    """A touchpoint's slug as people read it: 'na-de-levering' becomes 'Na de levering'."""
-    words = slug.replace("-", " ").replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
-
-
 def day_text(day: dt.date | str | None) -> str:
     """A calendar day in the page's language: '3 mrt 2025' or 'Mar 3, 2025'."""
     if not day:

@@ -12,7 +12,7 @@ from peewee import fn
 from ..core.scoring import GROUPS
 from ..db import write_transaction
 from ..models import ConsentText, RefusedOrigin, Response, Site, Survey
-from ..schemas import TAG, WHY_FIELDS, SiteSchema, SurveySchema
+from ..schemas import TAG, WHY_FIELDS, SiteSchema, SurveySchema, touchpoint_name
 from .auth import current_owner, login_required
 from .comments import GROUP_KEYS
 from .common import (
@@ -21,7 +21,6 @@ from .common import (
     may,
     owned_site,
     owned_survey,
-    touchpoint_name,
     typed_name_problem,
 )
 from .report import group_labels

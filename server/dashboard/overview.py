@@ -11,6 +11,7 @@ from ..errors import ApiError
 from ..models import Site, Survey, survey_themes
 from ..reports.export import DIALECTS, csv_lines, file_name
 from ..reports.queries import score_report
+from ..schemas import touchpoint_name
 from . import (
     alerts,
     archive,
@@ -38,7 +39,6 @@ from .common import (
     owned_survey,
     read_only_page,
     score_text,
-    touchpoint_name,
 )
 from .report import (
     change_text,

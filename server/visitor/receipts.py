@@ -19,6 +19,7 @@ from ..i18n import N_
 from ..limits import limiter, receipt_limit
 from ..models import Response, Survey
 from ..retention import describe
+from ..schemas import touchpoint_name
 from ..signing import InvalidToken
 from .answers import response_for_receipt
 from .common import use_language, visitor_blueprint
@@ -90,6 +91,8 @@ def shown(key: str, value, response: Response) -> str:
         low, high = SCALES[survey.metric]
         return _("%(score)s on a scale from %(low)s to %(high)s", score=value, low=low,
                  high=high)
+    if key == "touchpoint" and value:
+        return touchpoint_name(value)
     if key == "language":
         return {"nl": "Nederlands", "en": "English"}.get(value, value)
     if key == "consent_at":

@@ -34,7 +34,7 @@ def test_the_receipt_shows_everything_stored(client, survey, given):
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     for text in ("Fietsenwinkel Jansen", "8 op een schaal van 0 tot en met 10",
-                 "Goede &lt;b&gt;service&lt;/b&gt;", "checkout", "b2c", "jan@example.nl",
+                 "Goede &lt;b&gt;service&lt;/b&gt;", "<dd>Checkout</dd>", "b2c", "jan@example.nl",
                  "versie 1", survey.consent_text().text_nl, "Verwijder mijn antwoord",
                  f"/privacy/{survey.id}", "nooit bewaard"):
         assert text in html, text
