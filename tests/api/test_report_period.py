@@ -65,7 +65,7 @@ def test_the_dutch_notice_names_the_period_shown(client, survey):
     page = client.get(f"/dashboard/surveys/{survey.id}?from=2026-02-30&to={day(60)}"
                       ).get_data(as_text=True)
     assert "Sommige filters zijn genegeerd:" in page
-    assert "De data zijn genegeerd: het rapport toont de laatste 90 dagen." in page
+    assert "De datums zijn genegeerd: het rapport toont de laatste 90 dagen." in page
     assert "Periode: de laatste 90 dagen" in page
 
 
