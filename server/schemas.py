@@ -21,6 +21,7 @@ from marshmallow import (
 
 from .core.colours import AA_TEXT, HEX, WHITE, contrast, readable_with_white
 from .core.followups import STATUSES as FOLLOWUP_STATUSES
+from .core.periods import local_today
 from .core.scoring import GROUPS, METRICS, SCALES
 
 TAG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -178,15 +179,27 @@ class SurveySchema(Schema):
 SUPPORTED_DAYS = (datetime.date(1970, 1, 1), datetime.date(2999, 12, 31))
 
 
+# What can be wrong with a day an owner gives, in words pages can recognise and translate.
+NOT_A_DATE = "Not a valid date."  # marshmallow's own words, kept for API clients
+OUTSIDE_DAYS = "Use a date between 1970-01-01 and 2999-12-31."
+BASELINE_AHEAD = "The baseline must not start after today: it measures answers already given."
+BASELINE_UNFINISHED = ("The baseline must end today at the latest: it measures answers "
+                       "already given.")
+
+
+def day_field(**kwargs) -> fields.Date:
+    """A YYYY-MM-DD day within SUPPORTED_DAYS."""
+    return fields.Date(error_messages={"invalid": NOT_A_DATE},
+                       validate=validate.Range(*SUPPORTED_DAYS, error=OUTSIDE_DAYS), **kwargs)
+
+
 class TargetSchema(Schema):
     """A target value and due date, against a baseline period (nulmeting)."""
 
     target = fields.Float(required=True, allow_nan=False)
-    due = fields.Date(required=True, validate=validate.Range(*SUPPORTED_DAYS))
-    baseline_from = fields.Date(load_default=None, allow_none=True,
-                                validate=validate.Range(*SUPPORTED_DAYS))
-    baseline_to = fields.Date(load_default=None, allow_none=True,
-                              validate=validate.Range(*SUPPORTED_DAYS))
+    due = day_field(required=True)
+    baseline_from = day_field(load_default=None, allow_none=True)
+    baseline_to = day_field(load_default=None, allow_none=True)
     metric = fields.String(load_default=None, load_only=True)
 
     @validates_schema
@@ -197,6 +210,13 @@ class TargetSchema(Schema):
                                   "baseline_to" if end is None else "baseline_from")
         if start and end and start > end:
             raise ValidationError("The baseline must start before it ends.", "baseline_from")
+        # A baseline still to come would be compared with answers nobody gave yet: refused
+        # rather than cut short, so that what is stored is what the owner asked for.
+        today = local_today()
+        if start and start > today:
+            raise ValidationError(BASELINE_AHEAD, "baseline_from")
+        if end and end > today:
+            raise ValidationError(BASELINE_UNFINISHED, "baseline_to")
         if end and data["due"] <= end:
             raise ValidationError("The due date must come after the baseline.", "due")
         low, high = (-100, 100) if data.get("metric") == "nps" else (0, 100)

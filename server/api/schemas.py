@@ -140,8 +140,10 @@ class TargetBody(BodySchema):
         "description": "NPS -100..100, CSAT 0..100 (percent), CES 1..7."})
     due = fields.Date(required=True, metadata={"description": "When the target should be met."})
     baseline_from = fields.Date(allow_none=True, metadata={
-        "description": "Start of the baseline period (nulmeting), ideally 3-6 months."})
-    baseline_to = fields.Date(allow_none=True, metadata={"description": "End of the baseline."})
+        "description": "Start of the baseline period (nulmeting), ideally 3-6 months; a "
+                       "measurement of the past, so today (Europe/Amsterdam) at the latest."})
+    baseline_to = fields.Date(allow_none=True, metadata={
+        "description": "End of the baseline, today at the latest."})
 
 
 class ErrorDetail(Schema):

@@ -57,15 +57,33 @@ def first_answer_day(survey: Survey) -> dt.date | None:
     return local_day_of(first) if first else None
 
 
+def custom_period(survey: Survey, start: dt.date | None, end: dt.date | None,
+                  today: dt.date) -> tuple[dt.date, dt.date]:
+    """Both ends of the dates the owner typed, when one was left empty: from a day on means up
+    to today (that day itself when it is later); up to a day means from the first answer
+    (that day itself when none came before it). The start never comes after the end."""
+    if end is None:
+        return start, max(start, today)
+    if start is None:
+        first = first_answer_day(survey)
+        start = min(first, end) if first else end
+    return start, end
+
+
 def apply_period(survey: Survey, form: FilterForm, args: Mapping[str, str],
                  today: dt.date | None = None) -> ReportPeriod:
     """Sets the form's dates to the chosen period: dates typed by the owner win, then
-    ?period=, else the default; returns the period with its words."""
+    ?period=, else the default; returns the period with its words. Every card of the report
+    reads the form's dates, so all of them show this one period."""
     today = today or local_today()
     filters = form.filters
+    # Half of a range the owner typed is not the period they meant: show a whole one instead.
+    dates_ignored = "from" in form.errors or "to" in form.errors
+    if dates_ignored:
+        filters = dataclasses.replace(filters, date_from=None, date_to=None)
     if filters.date_from or filters.date_to:
         key = "custom"
-        start, end = filters.date_from, filters.date_to
+        start, end = custom_period(survey, filters.date_from, filters.date_to, today)
     else:
         key = args.get("period") or DEFAULT_PERIOD
         if key not in PERIODS:
@@ -73,7 +91,10 @@ def apply_period(survey: Survey, form: FilterForm, args: Mapping[str, str],
         days = PERIODS[key]
         start = today - dt.timedelta(days=days - 1) if days else None
         end = today if days else None
-        form.filters = dataclasses.replace(filters, date_from=start, date_to=end)
+    form.filters = dataclasses.replace(filters, date_from=start, date_to=end)
+    if dates_ignored:
+        form.errors["dates"] = _("The dates were ignored: the report shows %(period)s.",
+                                 period=period_name(key))
     shown_start = start or first_answer_day(survey)
     dates = ""
     if shown_start or end:

@@ -4,19 +4,36 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
 from ..core.scoring import SCORE_RANGES
 from ..models import Survey, utcnow
 from ..reports.counts import Filters
 from ..reports.queries import score_report
-from ..schemas import TargetSchema
+from ..schemas import (
+    BASELINE_AHEAD,
+    BASELINE_UNFINISHED,
+    NOT_A_DATE,
+    OUTSIDE_DAYS,
+    TargetSchema,
+    messages,
+)
 from .auth import login_required
 from .common import form_errors, owned_survey
 
 bp = Blueprint("target", __name__)
 
 FIELDS = ("target", "due", "baseline_from", "baseline_to")
+# Problems of a date field said in the owner's words; any other gets the field's own sentence.
+DATE_PROBLEMS = {
+    NOT_A_DATE: _l("Enter a date like 2025-03-31."),
+    OUTSIDE_DAYS: _l("Enter a date between 1970 and 2999."),
+    BASELINE_AHEAD: _l("A baseline measures answers already given: let it start today at "
+                       "the latest."),
+    BASELINE_UNFINISHED: _l("A baseline measures answers already given: let it end today at "
+                            "the latest."),
+}
 
 
 def current_values(survey: Survey) -> dict:
@@ -41,6 +58,10 @@ def read_target(survey: Survey) -> tuple[dict, dict]:
     try:
         return TargetSchema().load({**raw, "metric": survey.metric}), {}
     except ValidationError as exc:
+        for field, problems in messages(exc).items():
+            known = [DATE_PROBLEMS[p] for p in problems if p in DATE_PROBLEMS]
+            if known:
+                extra[field] = str(known[0])
         return {}, form_errors(exc, extra)
 
 

@@ -150,6 +150,8 @@ def test_touchpoint_and_segment_filters_and_breakdown(get, survey):
 BAD_PARAMETERS = [
     ("?from=2026-05-05&to=2026-05-01", "from"),
     ("?from=2026-13-01", "from"),
+    ("?from=2026-02-30&to=2026-03-05", "from"),  # a day that does not exist
+    ("?from=2026-02-01&to=2026-02-30", "to"),
     ("?to=gisteren", "to"),
     ("?from=2026-05-01T10:00:00", "from"),
     ("?interval=year", "interval"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import subprocess
@@ -10,6 +11,7 @@ import sys
 import pytest
 
 from server.cli import main
+from server.core.periods import local_today
 from server.models import ApiToken, Owner, Response, Survey
 
 from ..conftest import TEST_KEY
@@ -87,6 +89,17 @@ def test_set_password_and_target(tevreden, make):
                             "--baseline-to", "2026-06-30", "--json")
     assert code == 0 and as_json(out)["target"] == 35
     assert Survey.get_by_id(survey.id).target_value == 35
+
+
+def test_set_target_refuses_a_baseline_after_today(tevreden, make):
+    survey = make.survey()
+    tomorrow = local_today() + dt.timedelta(days=1)
+    code, _, err = tevreden("set-target", "--survey", survey.id, "--target", "35",
+                            "--due", str(tomorrow + dt.timedelta(days=400)),
+                            "--baseline-from", str(tomorrow),
+                            "--baseline-to", str(tomorrow + dt.timedelta(days=60)))
+    assert code != 0 and "baseline_from" in err and "after today" in err
+    assert Survey.get_by_id(survey.id).target_value is None
 
 
 @pytest.mark.parametrize(
