@@ -6,6 +6,8 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from .i18n import select_locale
+
 CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -102,7 +104,7 @@ def respond(status: int, message: str | None = None, code: str | None = None,
 def page(status: int, message: str | None, fields: dict, labels: dict) -> str:
     """The error page for people; under /dashboard the dashboard's, with its header, language
     switch and the owner's language (also for an address that matches no page)."""
-    context = {"status": status, "fields": fields, "labels": labels}
+    context = {"status": status, "fields": fields, "labels": labels, "lang": select_locale()}
     template = "error.html"
     if request.path == "/dashboard" or request.path.startswith("/dashboard/"):
         from .dashboard.auth import page_context  # here: the dashboard imports this module

@@ -106,9 +106,10 @@ def test_too_large_a_dashboard_form_is_refused_in_dutch(client, make):
 ])
 def test_visitors_get_dutch_error_pages(client, method, path, status, dutch):
     response = client.open(path, method=method)
-    assert response.status_code == status and dutch in text_of(response)
-    english = client.open(path + "?lang=en", method=method)
-    assert "This" in text_of(english) and dutch not in english.get_data(as_text=True)
+    page = text_of(response)
+    assert response.status_code == status and dutch in page and 'lang="nl"' in page
+    english = text_of(client.open(path + "?lang=en", method=method))
+    assert "This" in english and dutch not in english and 'lang="en"' in english
 
 
 def test_the_widget_answers_too_large_a_form_in_dutch(client, make):
