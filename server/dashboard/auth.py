@@ -88,6 +88,15 @@ def choose_page_language() -> None:
     refresh_locale()  # Flask-Babel caches the locale per app context; this request decides
 
 
+def page_context() -> dict:
+    """What the dashboard's header needs on a page its views did not make (an error page):
+    the owner, the CSRF token of the logout form and the language, which an address that
+    matches no view (404, 405) has not chosen yet."""
+    if "lang" not in g:
+        choose_page_language()
+    return {"owner": current_owner(), "lang": g.lang, "csrf_token": csrf_token}
+
+
 def safe_next(target: str | None) -> str:
     """Only a path inside the dashboard may be the page after login (no open redirect, and no
     control character that would split the Location header)."""

@@ -47,7 +47,8 @@ def invitations(survey_id: str):
     """Invitations by e-mail; posting connects a shop and shows its secret this once."""
     survey = owned_survey(survey_id)
     if request.method == "GET":
-        return invitations_page(survey, disconnected=request.args.get("disconnected") == "1")
+        return invitations_page(survey, disconnected=request.args.get("disconnected") == "1",
+                                saved=request.args.get("saved") == "1")
     kind = request.form.get("kind", "")
     secret = request.form.get("secret", "").strip()
     errors = {}
@@ -88,4 +89,5 @@ def rules(survey_id: str):
     for name, value in data.items():
         setattr(survey, name, value)
     survey.save()
-    return invitations_page(survey, saved=True)
+    # Post/redirect/get, as the other forms: a reload or a bookmark is a GET of the page.
+    return redirect(url_for(".invitations", survey_id=survey.id, saved=1), 303)

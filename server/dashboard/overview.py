@@ -41,6 +41,7 @@ from .common import (
     score_text,
 )
 from .report import (
+    FILTER_LABELS,
     change_text,
     distribution_chart,
     group_labels,
@@ -163,8 +164,9 @@ def responses_csv(survey_id: str):
     if dialect not in DIALECTS:
         form.errors["dialect"] = _("Choose the standard CSV or excel-nl.")
     if form.errors:
+        # The page names each filter as the report's form does; the JSON keeps the names.
         raise ApiError(400, _("The download was not made: check the filters."),
-                       fields=form.errors)
+                       fields=form.errors, labels={**FILTER_LABELS, "dialect": _("File type")})
     # The owner sees everything the survey stored, contact details included (export scope).
     rows = csv_lines(survey, form.filters, dialect=dialect, with_contact=True)
     return Response(stream_with_context(rows), mimetype="text/csv",

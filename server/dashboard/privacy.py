@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+import re
+
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError, fields
 
@@ -15,6 +17,7 @@ from .common import owned_site
 bp = Blueprint("privacy", __name__)
 
 EMAIL = fields.Email()
+COUNT = re.compile(r"[0-9]{1,9}")
 
 
 def read_contact() -> tuple[str, str | None]:
@@ -32,7 +35,9 @@ def privacy(site_id: int):
     """Look up a contact address within this site's surveys, and erase it on confirmation."""
     site = owned_site(site_id, when_archived=True)  # requests about kept answers go on
     surveys = [s.id for s in Survey.select(Survey.id).where(Survey.site == site)]
-    context: dict = {"site": site, "contact": "", "errors": {}, "found": None, "erased": None}
+    erased = request.args.get("erased", "")
+    context: dict = {"site": site, "contact": "", "errors": {}, "found": None,
+                     "erased": int(erased) if COUNT.fullmatch(erased) else None}
     status = 200
     if request.method == "POST":
         contact, problem = read_contact()
@@ -44,7 +49,10 @@ def privacy(site_id: int):
             context["errors"]["confirm"] = _("Tick the box to confirm the erasure.")
             context["found"], status = retention.show_contact(contact, surveys=surveys), 422
         elif action == "erase":
-            context["erased"] = retention.forget(contact, surveys=surveys)
+            erased = retention.forget(contact, surveys=surveys)
+            # Post/redirect/get: a reload does not erase again and report 0; the address
+            # stays out of the URL.
+            return redirect(url_for(".privacy", site_id=site.id, erased=erased), 303)
         else:
             context["found"] = retention.show_contact(contact, surveys=surveys)
     context["survey_names"] = survey_names(site)

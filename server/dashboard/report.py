@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from ..core import charts
@@ -24,6 +25,9 @@ from .common import METRIC_NAMES, number_text, score_text
 if TYPE_CHECKING:
     from .report_period import ReportPeriod
 
+# The filters as the report's filter form labels them, for messages that name one.
+FILTER_LABELS = {"touchpoint": _l("Touchpoint"), "segment": _l("Segment"), "from": _l("From"),
+                 "to": _l("To")}
 RECENT_COMMENTS = 5  # the rest are on the comments page, with search and filters
 # Year 1 or 9999 would overflow the time-zone arithmetic of the queries.
 

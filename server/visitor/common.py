@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 
 import flask_babel
-from flask import Blueprint, current_app, g, make_response, render_template, request
+from flask import Blueprint, g, make_response, render_template, request
 from flask import Response as FlaskResponse
-from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from .. import errors
@@ -57,7 +56,8 @@ def visitor_error(exc: Exception) -> FlaskResponse:
         status, message, code, fields = exc.status, exc.message, exc.code, exc.fields
     else:
         status, code, fields = getattr(exc, "code", None) or 500, None, {}
-        message = http_message(status) or getattr(exc, "description", "") or ""
+        # Ours, in the widget's language (English for JSON): Werkzeug's speak of URLs.
+        message = errors.http_message(status)
     headers = {}
     if isinstance(exc, HTTPException):
         headers = {k: v for k, v in exc.get_headers() if k.lower() == "retry-after"}
@@ -68,17 +68,6 @@ def visitor_error(exc: Exception) -> FlaskResponse:
     response = render_step(step, status, message=message, status=status)
     response.headers.update(headers)
     return response
-
-
-def http_message(status: int) -> str | None:
-    return {
-        404: _("This page does not exist."),
-        405: _("This address does not accept that kind of request."),
-        413: _("Too much was sent at once (at most %(size)s KB).",
-               size=current_app.config["MAX_CONTENT_LENGTH"] // 1024),
-        429: _("Too many requests from here in a short time. Please try again in a minute."),
-        500: _("Something went wrong on our side. Please try again later."),
-    }.get(status)
 
 
 def start_request() -> None:

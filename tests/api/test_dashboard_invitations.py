@@ -55,14 +55,19 @@ def test_a_shopify_hook_takes_shopifys_key(client, survey):
 def test_the_rules_can_be_changed(client, survey):
     saved = post(client, f"/dashboard/surveys/{survey.id}/invitations/rules", {
         "invite_delay_days": "3", "reminder_after_days": "5", "invite_every_days": "60"})
-    assert saved.status_code == 200 and "Instellingen opgeslagen" in saved.get_data(
-        as_text=True)
+    # Post/redirect/get: a reload of the page after saving does not send the form again.
+    assert saved.status_code == 303
+    assert saved.location == f"/dashboard/surveys/{survey.id}/invitations?saved=1"
+    page = client.get(saved.location).get_data(as_text=True)
+    assert "Instellingen opgeslagen" in page and 'value="60"' in page
+    assert "Instellingen opgeslagen" not in page_of(client, survey)
     stored = Survey.get_by_id(survey.id)
     assert (stored.invite_delay_days, stored.reminder_after_days,
             stored.invite_every_days) == (3, 5, 60)
     refused = post(client, f"/dashboard/surveys/{survey.id}/invitations/rules", {
         "invite_delay_days": "-1", "reminder_after_days": "x", "invite_every_days": "60"})
     assert refused.status_code == 422
+    assert 'aria-invalid="true"' in refused.get_data(as_text=True)
     assert Survey.get_by_id(survey.id).invite_delay_days == 3
 
 

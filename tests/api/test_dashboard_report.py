@@ -253,6 +253,30 @@ def test_csv_download_refuses_bad_parameters(client, survey):
         == 400
 
 
+@pytest.mark.parametrize("query, problems", [
+    ("from=2026-12-01&to=2026-01-01",
+     ["<strong>Tot en met</strong>: De einddatum mag niet voor de begindatum liggen."]),
+    ("from=2026-02-30", ["<strong>Van</strong>: Vul een datum in zoals 2025-03-31."]),
+    ("from=x&touchpoint=nergens&dialect=xlsx",
+     ["<strong>Van</strong>:", "<strong>Klantmoment</strong>:", "<strong>Bestandstype</strong>:"]),
+])
+def test_the_csv_error_page_names_each_filter_as_the_report_does(client, survey, query,
+                                                                  problems):
+    response = client.get(f"/dashboard/surveys/{survey.id}/responses.csv?{query}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert "De download is niet gemaakt" in page
+    assert all(problem in page for problem in problems), page
+    assert not re.search(r"<strong>(from|to|touchpoint|dialect)</strong>", page)
+
+
+def test_the_csv_error_page_names_the_filters_in_english(client, survey):
+    response = client.get(f"/dashboard/surveys/{survey.id}/responses.csv"
+                          "?from=2026-12-01&to=2026-01-01&lang=en")
+    page = response.get_data(as_text=True)
+    assert "<strong>To</strong>: The end date must not be before the start date." in page
+
+
 def test_the_three_groups_read_in_whole_percents_that_add_up_to_100(client, survey):
     for score, count in ((10, 59), (8, 59), (3, 82)):  # 29.5 %, 29.5 %, 41 %
         for _ in range(count):

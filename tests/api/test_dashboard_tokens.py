@@ -97,7 +97,12 @@ def test_privacy_erase_needs_confirmation_then_erases_within_the_site(client, si
     assert Response.select().where(Response.contact.is_null(False)).count() == 3
     done = post(client, url, {"action": "erase", "contact": "klant@example.nl",
                               "confirm": "yes"})
-    assert done.status_code == 200 and "2 antwoorden gewist" in done.get_data(as_text=True)
+    # Post/redirect/get: a reload shows the page again, it does not erase again.
+    assert done.status_code == 303 and done.location == f"{url}?erased=2"
+    page = client.get(done.location).get_data(as_text=True)
+    assert "2 antwoorden gewist" in page and "klant@example.nl" not in page
+    for odd in ("-1", "x", "²", "9" * 20):
+        assert "gewist" not in client.get(f"{url}?erased={odd}").get_data(as_text=True)
     assert Response.select().where(Response.survey == survey).count() == 1  # the anonymous one
     assert Response.select().where(Response.survey == elsewhere).count() == 1
 

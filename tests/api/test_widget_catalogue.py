@@ -14,7 +14,9 @@ SOURCES = [
     # The privacy notice has its own catalogue (test_privacy_notice).
     (ROOT / "server", [("visitor/privacy.py", "ignore"), ("visitor/**.py", "python"),
                        ("models/**.py", "python"),
-                       ("inputs.py", "python")]),
+                       ("inputs.py", "python"),
+                       # Our sentences for HTTP errors, for visitors and owners alike.
+                       ("errors.py", "python")]),
     (ROOT / "widget/templates", [("widget/**.html", "jinja2"), ("demo/**.html", "jinja2")]),
 ]
 KEYWORDS = {"_": None, "gettext": None, "N_": None}
