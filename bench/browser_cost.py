@@ -19,9 +19,9 @@ LOADER_MS_LIMIT = 5.0
 FLAGS = ["--disable-features=LocalNetworkAccessChecks,PrivateNetworkAccessRespectPreflightResults,"
          "BlockInsecurePrivateNetworkRequests"]
 # The loader's own JavaScript as the trace names it: its script, and its callbacks (the
-# DOMContentLoaded listener, the delay's timer, the settings request's answer, which decides
-# and creates the frame). Promise reactions run in `RunMicrotasks`, which names no script:
-# they count as the loader's too, as the shop page's own script has finished by then.
+# DOMContentLoaded listener, the delay's timer); its promise reactions (the settings fetch's
+# callbacks, which decide and create the frame) run in `RunMicrotasks`, which names no script:
+# they count as the loader's because the shop page's own script has finished by then.
 JS_EVENTS = {"EvaluateScript", "FunctionCall"}
 MICROTASKS = "RunMicrotasks"
 TASKS = {"RunTask", "ThreadControllerImpl::RunTask"}
