@@ -96,11 +96,7 @@ def set_target(survey_id: str):
     """Set the target value and date against a baseline period (nulmeting)."""
     survey = owned_survey(survey_id)
     data = load_body(TargetSchema(), {"metric": survey.metric})
-    survey.target_value, survey.target_due = data["target"], data["due"]
-    survey.baseline_from, survey.baseline_to = data["baseline_from"], data["baseline_to"]
-    survey.target_set_at = local_today()
-    survey.save(only=[Survey.target_value, Survey.target_due, Survey.baseline_from,
-                      Survey.baseline_to, Survey.target_set_at])
+    survey.set_target(data["target"], data["due"], data["baseline_from"], data["baseline_to"])
     return jsonify(survey=survey.id, target=target_report(survey, local_today()))
 
 

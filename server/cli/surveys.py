@@ -83,15 +83,11 @@ def create_survey_cmd(app: Flask, site_ref: str, metric: str, name, lang: str, t
 def set_target_cmd(app: Flask, survey_id: str, target: float, due: str, baseline_from,
                    baseline_to):
     """Set a survey's target against a baseline period."""
-    from ..models import utcnow
 
     survey = find_survey(survey_id)
     data = load(TargetSchema(), {"target": target, "due": due, "baseline_from": baseline_from,
                                  "baseline_to": baseline_to, "metric": survey.metric})
-    survey.target_value, survey.target_due = data["target"], data["due"]
-    survey.baseline_from, survey.baseline_to = data["baseline_from"], data["baseline_to"]
-    survey.target_set_at = utcnow().date()
-    survey.save()
+    survey.set_target(data["target"], data["due"], data["baseline_from"], data["baseline_to"])
     return ({"id": survey.id, "target": survey.target_value, "due": str(survey.target_due),
              "baseline_from": data["baseline_from"], "baseline_to": data["baseline_to"]},
             f"target {survey.target_value:g} by {survey.target_due} set for {survey.id}")

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
 from ..core.scoring import SCORE_RANGES
-from ..models import Survey, utcnow
+from ..models import Survey
 from ..reports.counts import Filters
 from ..reports.queries import score_report
 from ..schemas import (
@@ -79,10 +79,8 @@ def target(survey_id: str):
     if request.method == "POST":
         data, errors = read_target(survey)
         if not errors:
-            survey.target_value, survey.target_due = data["target"], data["due"]
-            survey.baseline_from, survey.baseline_to = data["baseline_from"], data["baseline_to"]
-            survey.target_set_at = utcnow().date()
-            survey.save()
+            survey.set_target(data["target"], data["due"], data["baseline_from"],
+                              data["baseline_to"])
             return redirect(url_for(".target", survey_id=survey.id, saved=1))
         values = {key: request.form.get(key, "") for key in FIELDS}
     return render_template(

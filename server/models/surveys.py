@@ -19,6 +19,7 @@ from peewee import (
     fn,
 )
 
+from ..core.periods import local_today
 from ..core.scrub import scrub
 from ..db import db
 from ..i18n import N_
@@ -105,6 +106,15 @@ class Survey(Versioned):
     def own_why_question(self, group: str, lang: str) -> str | None:
         """The owner's wording of the "why?" for `group` in `lang`, if they gave one."""
         return getattr(self, f"why_{group}_{'en' if lang == 'en' else 'nl'}") or None
+
+    def set_target(self, target: float, due, baseline_from, baseline_to) -> None:
+        """Aim for `target` by `due` against the baseline (nulmeting) period; the progress
+        counts from today, the shop's day in Amsterdam, however the target was set."""
+        self.target_value, self.target_due = target, due
+        self.baseline_from, self.baseline_to = baseline_from, baseline_to
+        self.target_set_at = local_today()
+        self.save(only=[Survey.target_value, Survey.target_due, Survey.baseline_from,
+                        Survey.baseline_to, Survey.target_set_at])
 
     @classmethod
     def standard_why_question(cls, group: str, lang: str) -> str:
