@@ -19,6 +19,9 @@ from markupsafe import Markup, escape
 from .scoring import whole_percents
 
 WIDTH, HEIGHT = 640, 260
+# The distribution is a bar per answer value, lying down: drawn as narrow as a phone, so it
+# never scrolls and its 12 px labels stay 12 px (the stylesheet caps its width on a desktop).
+BARS_WIDTH, BAR_ROW, BAR_LABEL, BAR_COUNT = 300, 22, 26, 40
 # A chart without data is only its message: drawn small, it never needs to scroll on a phone.
 EMPTY_WIDTH, EMPTY_HEIGHT = 320, 64
 LEFT, RIGHT, TOP, BOTTOM = 48, 80, 16, 40
@@ -63,10 +66,12 @@ def number(value: float) -> str:
     return f"{value:g}"
 
 
-def svg_open(chart_id: str, text: Text, empty: bool = False) -> str:
+def svg_open(chart_id: str, text: Text, empty: bool = False,
+             size: tuple[int, int] | None = None) -> str:
     if not CHART_ID.fullmatch(chart_id):
         raise ValueError(f"chart id must be a plain lowercase name, got {chart_id!r}")
     width, height, kind = ((EMPTY_WIDTH, EMPTY_HEIGHT, "chart-svg chart-svg-empty") if empty
+                           else (*size, "chart-svg chart-svg-bars") if size
                            else (WIDTH, HEIGHT, "chart-svg"))
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="{kind}" role="img" '
@@ -226,7 +231,8 @@ def patterns(chart_id: str) -> str:
 
 
 def bar_chart(bars: Sequence[Bar], *, chart_id: str, text: Text) -> Markup:
-    """How often each answer was given, bars filled by the group the answer belongs to."""
+    """How often each answer was given: a bar per value, lying down, the lowest on top, each
+    filled by the group the answer belongs to and followed by its count."""
     total = sum(b.count for b in bars)
     groups = text.groups or {}
     percents = whole_percents([b.count for b in bars])
@@ -234,38 +240,37 @@ def bar_chart(bars: Sequence[Bar], *, chart_id: str, text: Text) -> Markup:
              f"{percent}%" if total else "–") for b, percent in zip(bars, percents, strict=True)]
     if not total:
         return empty_chart(chart_id, text)
-    svg = svg_open(chart_id, text)
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM - 24
-    slot = plot_w / len(bars)
+    keys = [g for g in GROUPS if any(b.group == g for b in bars)]
+    plot_h = len(bars) * BAR_ROW
+    height = TOP + plot_h + 12 + len(keys) * 20
+    svg = svg_open(chart_id, text, size=(BARS_WIDTH, height))
+    plot_w = BARS_WIDTH - BAR_LABEL - BAR_COUNT
     top = max(b.count for b in bars)
     parts = [svg, patterns(chart_id)]
     for i, bar in enumerate(bars):
-        height = bar.count / top * plot_h
-        left, base = LEFT + i * slot + slot * 0.15, TOP + plot_h
+        width = bar.count / top * plot_w
+        y = TOP + i * BAR_ROW
         parts.append(
-            f'<rect class="chart-bar chart-bar-{bar.group}" x="{left:.1f}" '
-            f'y="{base - height:.1f}" width="{slot * 0.7:.1f}" height="{height:.1f}" '
-            f'fill="url(#{chart_id}-{bar.group})">'
+            f'<text class="chart-tick" x="{BAR_LABEL - 6}" y="{y + BAR_ROW * 0.6:.1f}" '
+            f'text-anchor="end">{escape(bar.label)}</text>'
+            f'<rect class="chart-bar chart-bar-{bar.group}" x="{BAR_LABEL}" y="{y + 3}" '
+            f'width="{width:.1f}" height="{BAR_ROW - 6}" fill="url(#{chart_id}-{bar.group})">'
             f"<title>{escape(bar.label)}: {bar.count}</title></rect>"
-            f'<text class="chart-value" x="{left + slot * 0.35:.1f}" y="{base - height - 4:.1f}" '
-            f'text-anchor="middle">{bar.count}</text>'
-            f'<text class="chart-tick" x="{left + slot * 0.35:.1f}" y="{base + 16:.1f}" '
-            f'text-anchor="middle">{escape(bar.label)}</text>')
-    parts.append(legend(chart_id, [g for g in GROUPS if any(b.group == g for b in bars)],
-                        groups))
+            f'<text class="chart-value" x="{BAR_LABEL + width + 4:.1f}" '
+            f'y="{y + BAR_ROW * 0.6:.1f}">{bar.count}</text>')
+    parts.append(legend(chart_id, keys, groups, TOP + plot_h + 12))
     parts.append("</svg>")
     return figure(chart_id, "".join(parts), data_table(text, rows))
 
 
-def legend(chart_id: str, keys: Sequence[str], labels: dict[str, str]) -> str:
-    """A swatch with the same pattern and the group's name, for each group."""
-    width = (WIDTH - LEFT - RIGHT) / max(len(keys), 1)
+def legend(chart_id: str, keys: Sequence[str], labels: dict[str, str], top: float) -> str:
+    """A swatch with the same pattern and the group's name, for each group, one a line."""
     items = []
     for i, key in enumerate(keys):
-        left = LEFT + i * width
+        y = top + i * 20
         items.append(
-            f'<rect class="chart-bar chart-bar-{key}" x="{left:.1f}" y="{HEIGHT - 20}" '
+            f'<rect class="chart-bar chart-bar-{key}" x="{BAR_LABEL}" y="{y}" '
             f'width="14" height="14" fill="url(#{chart_id}-{key})"/>'
-            f'<text class="chart-legend" x="{left + 20:.1f}" y="{HEIGHT - 8}">'
+            f'<text class="chart-legend" x="{BAR_LABEL + 20}" y="{y + 12}">'
             f"{escape(labels.get(key, key))}</text>")
     return "".join(items)
