@@ -129,6 +129,10 @@ def test_charts_and_the_comment_search_are_legible_at_any_width(
         assert sizes and min(sizes) >= 11.5, (query, sizes)
         assert page.evaluate(OVERFLOW) == 0
         assert page.evaluate(CUT_OFF_MESSAGES) == []
+        if query == "?period=all":  # the distribution shows every value without scrolling
+            assert page.evaluate("""() => { const f = document.querySelector(
+                ".chart-frame[aria-labelledby='distribution-title']");
+                return f.scrollWidth <= f.clientWidth; }""")
         if query == "?period=all":  # the trend opens on its latest period, scrolled or not
             last = page.locator("#trend-title").locator("xpath=..").locator(
                 "circle.chart-point:has(title)").last.bounding_box()
