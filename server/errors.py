@@ -30,7 +30,8 @@ class ApiError(Exception):
     """Raise anywhere in a request to answer with the error shape."""
 
     def __init__(self, status: int, message: str, code: str | None = None,
-                 fields: dict | None = None, labels: dict | None = None):
+                 fields: dict | None = None, labels: dict | None = None,
+                 back: str | None = None):
         super().__init__(message)
         self.status = status
         self.code = code or CODES.get(status, "error")
@@ -38,6 +39,7 @@ class ApiError(Exception):
         self.fields = fields or {}
         # How a page names the fields for people (the JSON keeps the fields' own names).
         self.labels = labels or {}
+        self.back = back  # where a page leads back to, when not to the overview
 
 
 def error_body(status: int, message: str, code: str | None = None,
@@ -88,12 +90,12 @@ def http_message(status: int) -> str:
 
 def respond(status: int, message: str | None = None, code: str | None = None,
             fields: dict | None = None, headers: dict | None = None,
-            labels: dict | None = None) -> Response:
+            labels: dict | None = None, back: str | None = None) -> Response:
     """The error answer; without a message, ours for the status (see http_message)."""
     if wants_json():
         response = jsonify(error_body(status, message or http_message(status), code, fields))
     else:
-        response = Response(page(status, message, fields or {}, labels or {}),
+        response = Response(page(status, message, fields or {}, labels or {}, back),
                             mimetype="text/html")
     response.status_code = status
     for name, value in (headers or {}).items():
@@ -101,10 +103,12 @@ def respond(status: int, message: str | None = None, code: str | None = None,
     return response
 
 
-def page(status: int, message: str | None, fields: dict, labels: dict) -> str:
+def page(status: int, message: str | None, fields: dict, labels: dict,
+         back: str | None = None) -> str:
     """The error page for people; under /dashboard the dashboard's, with its header, language
     switch and the owner's language (also for an address that matches no page)."""
-    context = {"status": status, "fields": fields, "labels": labels, "lang": select_locale()}
+    context = {"status": status, "fields": fields, "labels": labels, "back": back,
+               "lang": select_locale()}
     template = "error.html"
     if request.path == "/dashboard" or request.path.startswith("/dashboard/"):
         from .dashboard.auth import page_context  # here: the dashboard imports this module
@@ -120,7 +124,8 @@ def page(status: int, message: str | None, fields: dict, labels: dict) -> str:
 def init_app(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def api_error(exc: ApiError) -> Response:
-        return respond(exc.status, exc.message, exc.code, exc.fields, labels=exc.labels)
+        return respond(exc.status, exc.message, exc.code, exc.fields, labels=exc.labels,
+                       back=exc.back)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:

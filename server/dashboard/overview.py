@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, g, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    g,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from ..core.scoring import LOW_SAMPLE, whole_percents
@@ -165,8 +174,10 @@ def responses_csv(survey_id: str):
         form.errors["dialect"] = _("Choose the standard CSV or excel-nl.")
     if form.errors:
         # The page names each filter as the report's form does; the JSON keeps the names.
+        filters = {k: v for k, v in request.args.items() if k != "dialect"}
         raise ApiError(400, _("The download was not made: check the filters."),
-                       fields=form.errors, labels={**FILTER_LABELS, "dialect": _("File type")})
+                       fields=form.errors, labels={**FILTER_LABELS, "dialect": _("File type")},
+                       back=url_for(".survey_page", survey_id=survey.id, **filters))
     # The owner sees everything the survey stored, contact details included (export scope).
     rows = csv_lines(survey, form.filters, dialect=dialect, with_contact=True)
     return Response(stream_with_context(rows), mimetype="text/csv",

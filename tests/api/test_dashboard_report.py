@@ -270,6 +270,17 @@ def test_the_csv_error_page_names_each_filter_as_the_report_does(client, survey,
     assert not re.search(r"<strong>(from|to|touchpoint|dialect)</strong>", page)
 
 
+def test_the_csv_error_page_leads_back_to_the_report_with_its_filters(client, survey):
+    response = client.get(f"/dashboard/surveys/{survey.id}/responses.csv"
+                          "?from=2026-12-01&to=2026-01-01&touchpoint=checkout&dialect=excel-nl")
+    page = response.get_data(as_text=True)
+    back = re.search(r'<a href="([^"]+)">Terug naar het rapport</a>', page).group(1)
+    assert back.startswith(f"/dashboard/surveys/{survey.id}?") and "dialect" not in back
+    assert all(part in back for part in ("from=2026-12-01", "to=2026-01-01",
+                                         "touchpoint=checkout"))
+    assert client.get(back.replace("&amp;", "&")).status_code == 200
+
+
 def test_the_csv_error_page_names_the_filters_in_english(client, survey):
     response = client.get(f"/dashboard/surveys/{survey.id}/responses.csv"
                           "?from=2026-12-01&to=2026-01-01&lang=en")
